@@ -1,0 +1,42 @@
+import { SingleBar } from 'cli-progress';
+import path from 'node:path';
+import { runIntegrationTest } from '../../integration-test/run-integration-test';
+import { findIntegrationScript } from '../find-script';
+import { formatIntegrationTestReport } from '../output/integration-test-text';
+import { colour } from '../terminal';
+import { ExitCode } from '../exit-codes';
+
+export interface TestCommandOptions {
+  samples: number;
+  subset?: string[];
+  batchSize: number;
+  json: boolean;
+}
+
+/** `evalens test [script]`: runs the integration test and prints its report; returns the exit code. */
+export async function testCommand(script: string | undefined, options: TestCommandOptions): Promise<number> {
+  const file = script ?? findIntegrationScript(process.cwd());
+  const bar = !options.json && process.stderr.isTTY ? new SingleBar({ format: ' {phase} [{bar}] {value}/{total} samples', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : undefined;
+  let phase = '';
+  const report = await runIntegrationTest({
+    scriptPath: path.resolve(file),
+    samples: options.samples,
+    subsets: options.subset,
+    batchSize: options.batchSize,
+    onProgress: (p) => {
+      if (bar === undefined) return;
+      if (p.phase !== phase) {
+        if (phase !== '') bar.stop();
+        phase = p.phase;
+        bar.start(p.total, p.done, { phase: p.phase.padEnd(8) });
+      }
+      bar.update(p.done);
+    },
+  }).finally(() => bar?.stop());
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${formatIntegrationTestReport(report, colour(process.stdout))}\n`);
+  }
+  return report.ok ? ExitCode.ok : ExitCode.checkFailed;
+}

@@ -1,0 +1,187 @@
+import type { Dtype } from '../sdk';
+import { describeValue, isArrayOf, product } from '../inference/dtypes';
+import type { CheckCollector, SampleRef } from './check-collector';
+
+/** "sample 37 of subset 'test'" */
+export function where(ref: SampleRef): string {
+  return `sample ${ref.sample} of subset '${ref.subset}'`;
+}
+
+const ARRAY_NAME: Record<Dtype, string> = {
+  float32: 'Float32Array',
+  int64: 'BigInt64Array',
+  int32: 'Int32Array',
+  uint8: 'Uint8Array',
+  bool: 'Uint8Array (of 0 / 1)',
+};
+
+export interface EncoderSpec {
+  readonly kind: 'input' | 'groundTruth';
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: Dtype;
+}
+
+/** Checks one encoded sample: dtype, element count, and that floats are finite. Returns whether it is usable. */
+export function checkEncoded(spec: EncoderSpec, value: unknown, ref: SampleRef, checks: CheckCollector): boolean {
+  const component = `${spec.kind}:${spec.name}`;
+  const label = `${spec.kind === 'input' ? 'Input' : 'Ground-truth'} encoder '${spec.name}'`;
+  if (!isArrayOf(spec.dtype, value)) {
+    checks.fail(
+      'encoder.dtype',
+      component,
+      `${label} returned ${describeValue(value)} at ${where(ref)}, but its dtype '${spec.dtype}' needs a ${ARRAY_NAME[spec.dtype]}. Return \`${ARRAY_NAME[spec.dtype].split(' ')[0]}.from(values)\` from encode(), or change the declared dtype.`,
+      ref,
+    );
+    return false;
+  }
+  checks.pass('encoder.dtype', component);
+  const expected = product(spec.shape);
+  if (value.length !== expected) {
+    checks.fail(
+      'encoder.shape',
+      component,
+      `${label} returned ${value.length} elements at ${where(ref)}, but its declared shape [${spec.shape.join(', ')}] needs ${expected}. Every sample must have the declared static shape: pad, crop or resize inside encode(), or fix the shape.`,
+      ref,
+    );
+    return false;
+  }
+  checks.pass('encoder.shape', component);
+  if (value instanceof Float32Array) {
+    const bad = firstNonFinite(value);
+    if (bad !== undefined) {
+      checks.fail(
+        'encoder.finite',
+        component,
+        `${label} returned ${value[bad]} at element ${bad} of ${where(ref)}. Inputs must be finite numbers: check for division by zero or missing values in this sample's data.`,
+        ref,
+      );
+      return false;
+    }
+    checks.pass('encoder.finite', component);
+  }
+  return true;
+}
+
+export function firstNonFinite(values: ArrayLike<number>): number | undefined {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) return i;
+  }
+  return undefined;
+}
+
+type Kind = 'number' | 'string' | 'boolean';
+
+interface KeyOrigin {
+  kind: Kind;
+  ref: SampleRef;
+  example: unknown;
+}
+
+/**
+ * Tracks one metadata function across samples: flat values only, the same keys in every
+ * sample, and one type per key.
+ */
+export class MetadataTracker {
+  private keys: Map<string, KeyOrigin> | undefined;
+  private firstRef: SampleRef | undefined;
+
+  constructor(private readonly name: string) {}
+
+  check(value: unknown, ref: SampleRef, checks: CheckCollector): void {
+    const component = `metadata:${this.name}`;
+    const record = this.flatten(value, ref, checks, component);
+    if (record === undefined) return;
+    checks.pass('metadata.flat', component);
+
+    if (this.keys === undefined) {
+      this.keys = new Map([...record].map(([k, v]) => [k, { kind: v.kind, ref, example: v.value }]));
+      this.firstRef = ref;
+      checks.pass('metadata.consistent', component);
+      return;
+    }
+    const missing = [...this.keys.keys()].filter((k) => !record.has(k));
+    const extra = [...record.keys()].filter((k) => !this.keys!.has(k));
+    if (missing.length > 0 || extra.length > 0) {
+      const parts = [];
+      if (missing.length > 0) parts.push(`lacks ${quote(missing)}`);
+      if (extra.length > 0) parts.push(`adds ${quote(extra)}`);
+      checks.fail(
+        'metadata.consistent',
+        component,
+        `Metadata '${this.name}' at ${where(ref)} ${parts.join(' and ')} compared with ${where(this.firstRef!)}. Every sample needs the same keys: return a default (0, '' or false) instead of leaving a key out.`,
+        ref,
+      );
+      return;
+    }
+    for (const [key, v] of record) {
+      const origin = this.keys.get(key)!;
+      if (origin.kind !== v.kind) {
+        checks.fail(
+          'metadata.consistent',
+          component,
+          `Metadata '${this.name}'${key === '' ? '' : ` key '${key}'`} is a ${v.kind} (${JSON.stringify(v.value)}) at ${where(ref)}, but was a ${origin.kind} (${JSON.stringify(origin.example)}) at ${where(origin.ref)}. Keep one type per key across samples: convert with ${origin.kind === 'number' ? 'Number(...)' : origin.kind === 'string' ? 'String(...)' : 'Boolean(...)'}.`,
+          ref,
+        );
+        return;
+      }
+    }
+    checks.pass('metadata.consistent', component);
+  }
+
+  /** Flat key → value, or undefined after reporting why the value is not flat. Key '' is a single-value function. */
+  private flatten(value: unknown, ref: SampleRef, checks: CheckCollector, component: string): Map<string, { kind: Kind; value: unknown }> | undefined {
+    const primitive = kindOf(value);
+    if (primitive !== undefined) return new Map([['', { kind: primitive, value }]]);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      checks.fail(
+        'metadata.flat',
+        component,
+        `Metadata '${this.name}' returned ${describeMetadata(value)} at ${where(ref)}. Return a number, string or boolean, or a flat object of them.`,
+        ref,
+      );
+      return undefined;
+    }
+    const out = new Map<string, { kind: Kind; value: unknown }>();
+    for (const [key, v] of Object.entries(value)) {
+      const kind = kindOf(v);
+      if (kind === undefined) {
+        const nested = typeof v === 'object' && v !== null && !Array.isArray(v);
+        checks.fail(
+          'metadata.flat',
+          component,
+          `Metadata '${this.name}' key '${key}' holds ${describeMetadata(v)} at ${where(ref)}. Metadata must be flat: ${
+            nested
+              ? `return its fields as separate keys (${Object.keys(v).slice(0, 2).map((k) => `'${key}.${k}'`).join(', ')})`
+              : 'each key holds a number, string or boolean (use a default like 0 or \'\' for missing values)'
+          }.`,
+          ref,
+        );
+        return undefined;
+      }
+      if (kind === 'number' && !Number.isFinite(v)) {
+        checks.warn('metadata.finite', component, `Metadata '${this.name}' key '${key}' is ${v} at ${where(ref)}; slices and charts will ignore it.`, ref);
+      }
+      out.set(key, { kind, value: v });
+    }
+    return out;
+  }
+}
+
+function kindOf(value: unknown): Kind | undefined {
+  const t = typeof value;
+  return t === 'number' || t === 'string' || t === 'boolean' ? (t as Kind) : undefined;
+}
+
+function describeMetadata(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return `a nested object {${Object.keys(value).join(', ')}}`;
+  return `a ${typeof value}`;
+}
+
+function quote(keys: string[]): string {
+  return `key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
+}

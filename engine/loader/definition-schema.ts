@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { Encoder, IntegrationDefinition, MetadataFunction, SampleScore } from '../sdk';
+
+/**
+ * Runtime validation of what `defineIntegration` received: the SDK's types catch most of
+ * this at compile time, but JS scripts and `any` get through, and the engine must never
+ * run on a definition it does not understand.
+ */
+
+/** A function slot, typed as the SDK declares it (its signature cannot be checked at run time). */
+function fn<T>() {
+  return z.custom<T>((v) => typeof v === 'function', { message: 'must be a function' });
+}
+
+const name = z.string().regex(/^[A-Za-z_][\w.-]*$/, 'must be a name of letters, digits, _, . or -');
+
+const encoderSchema = z.object({
+  shape: z.array(z.number().int().positive('dimensions must be positive integers')).readonly(),
+  dtype: z.enum(['float32', 'int64', 'int32', 'uint8', 'bool']),
+  encode: fn<Encoder['encode']>(),
+});
+
+const predictionSchema = z.object({
+  role: z.literal('prediction'),
+  task: z.enum(['classification', 'binary', 'multilabel', 'regression']),
+  labels: z.array(z.string()).min(1).optional(),
+  groundTruth: z.string().optional(),
+  activation: z.enum(['logits', 'probabilities']).optional(),
+});
+
+const latentSchema = z.object({ role: z.literal('latent') });
+
+export const definitionSchema = z
+  .object({
+    name: z.string().optional(),
+    preprocess: fn<IntegrationDefinition['preprocess']>(),
+    inputs: z.record(name, encoderSchema).refine((r) => Object.keys(r).length > 0, 'must declare at least one input encoder'),
+    groundTruths: z.record(name, encoderSchema).optional(),
+    metadata: z.record(name, fn<MetadataFunction>()).optional(),
+    metrics: z.record(name, fn<SampleScore>()).optional(),
+    losses: z.record(name, fn<SampleScore>()).optional(),
+    model: z.object({
+      path: z.string().min(1, 'must be the path of an .onnx file, relative to the script'),
+      inputs: z.record(z.string(), z.string()),
+      outputs: z.record(z.string(), z.discriminatedUnion('role', [predictionSchema, latentSchema])),
+    }),
+  })
+  .superRefine((def, ctx) => {
+    for (const [modelInput, encoderName] of Object.entries(def.model.inputs)) {
+      if (!(encoderName in def.inputs)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model', 'inputs', modelInput],
+          message: `names input encoder '${encoderName}', which is not declared in 'inputs' (declared: ${list(Object.keys(def.inputs))})`,
+        });
+      }
+    }
+    const groundTruths = Object.keys(def.groundTruths ?? {});
+    for (const [output, binding] of Object.entries(def.model.outputs)) {
+      if (binding.role === 'prediction' && binding.groundTruth !== undefined && !groundTruths.includes(binding.groundTruth)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model', 'outputs', output, 'groundTruth'],
+          message: `names ground-truth encoder '${binding.groundTruth}', which is not declared in 'groundTruths' (declared: ${list(groundTruths)})`,
+        });
+      }
+      if (binding.role === 'prediction' && binding.task !== 'regression' && binding.labels === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model', 'outputs', output, 'labels'],
+          message: `is required for a ${binding.task} output: give one class name per entry of its class dimension`,
+        });
+      }
+    }
+    const seen = new Map<string, string>();
+    for (const group of ['inputs', 'groundTruths', 'metadata', 'metrics', 'losses'] as const) {
+      for (const key of Object.keys(def[group] ?? {})) {
+        const first = seen.get(key);
+        if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [group, key], message: `reuses the name '${key}' already declared in '${first}'; names must be unique across components` });
+        } else {
+          seen.set(key, group);
+        }
+      }
+    }
+  });
+
+export type ValidatedDefinition = z.infer<typeof definitionSchema>;
+
+function list(names: string[]): string {
+  return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
+}
+
+/** Renders zod issues as `path: message` lines, the path written the way a user would type it. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(the definition)' : out;
+}

@@ -1,0 +1,137 @@
+/**
+ * The Evalens SDK: what integration scripts import as `evalens`.
+ *
+ * An integration script default-exports `defineIntegration({...})`. The loader resolves the
+ * `evalens` import to this module, so users install nothing besides the extension or CLI.
+ * Kept free of dependencies so it can also be published on its own.
+ */
+
+export type Dtype = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
+
+/** The typed array an encoder of a given dtype returns (bool tensors are bytes of 0 / 1). */
+export type DtypeArray<D extends Dtype> = D extends 'float32'
+  ? Float32Array
+  : D extends 'int64'
+    ? BigInt64Array
+    : D extends 'int32'
+      ? Int32Array
+      : Uint8Array;
+
+export type MetadataValue = number | string | boolean;
+/** Metadata is flat: one level of keys, each holding a number, string or boolean. */
+export type MetadataRecord = { readonly [key: string]: MetadataValue };
+
+export const SUBSET_NAMES = ['train', 'validation', 'test', 'unlabeled'] as const;
+export type StandardSubsetName = (typeof SUBSET_NAMES)[number];
+
+/** One subset returned by `preprocess`: how many samples it has and whatever the encoders need. */
+export interface Subset<TData = unknown> {
+  readonly length: number;
+  readonly data: TData;
+}
+
+/** What `preprocess` receives. */
+export interface PreprocessContext {
+  /** Folder of the integration script, for reading data that lives beside it. */
+  readonly scriptDir: string;
+  /** Dataset path chosen by a benchmark (`dataset` in an eval config), when there is one. */
+  readonly datasetPath?: string;
+  /** Parameters of the benchmark being run; empty for the integration test unless given. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** The subset a per-sample function is called for, with its name. */
+export interface SubsetRef<TData = unknown> extends Subset<TData> {
+  readonly name: string;
+}
+
+export interface Encoder<TData = unknown, D extends Dtype = Dtype> {
+  /** Shape of one sample, without the batch dimension: a literal tuple of positive integers. */
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  encode(index: number, subset: SubsetRef<TData>): DtypeArray<D>;
+}
+
+export type MetadataFunction<TData = unknown> = (
+  index: number,
+  subset: SubsetRef<TData>,
+) => MetadataRecord | MetadataValue;
+
+/** What a custom metric or loss sees of one labeled sample. */
+export interface SampleResult<TData = unknown> {
+  readonly index: number;
+  readonly subset: SubsetRef<TData>;
+  /** Model outputs for this sample, by output name, batch dimension removed. */
+  readonly outputs: Readonly<Record<string, Float32Array | BigInt64Array | Int32Array | Uint8Array>>;
+  /** Encoded ground truths for this sample, by ground-truth encoder name. */
+  readonly groundTruths: Readonly<Record<string, DtypeArray<Dtype>>>;
+}
+
+/** A per-sample custom metric or loss: must return a finite number. */
+export type SampleScore<TData = unknown> = (sample: SampleResult<TData>) => number;
+
+export type PredictionTask = 'classification' | 'binary' | 'multilabel' | 'regression';
+
+export interface PredictionOutput {
+  readonly role: 'prediction';
+  readonly task: PredictionTask;
+  /** Class names, one per entry of the output's class dimension (not needed for regression). */
+  readonly labels?: readonly string[];
+  /** Name of the ground-truth encoder this output is scored against. */
+  readonly groundTruth?: string;
+  /** Whether the output holds logits (softmax / sigmoid applied by Evalens) or probabilities. */
+  readonly activation?: 'logits' | 'probabilities';
+}
+
+export interface LatentOutput {
+  readonly role: 'latent';
+}
+
+export type OutputBinding = PredictionOutput | LatentOutput;
+
+export interface ModelBinding {
+  /** Path of the ONNX file, relative to the integration script. */
+  readonly path: string;
+  /** Model input name → name of the input encoder that feeds it. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Model output name → its role. Outputs not named here are ignored. */
+  readonly outputs: Readonly<Record<string, OutputBinding>>;
+}
+
+/** Encoders by name; each one's `encode` must return the array type of its own `dtype`. */
+export type Encoders<TData, M extends Record<string, Dtype>> = { readonly [K in keyof M]: Encoder<TData, M[K]> };
+
+export type Subsets<TData> = Readonly<Record<string, Subset<TData>>>;
+
+export interface IntegrationDefinition<
+  TData = unknown,
+  I extends Record<string, Dtype> = Record<string, Dtype>,
+  G extends Record<string, Dtype> = Record<string, Dtype>,
+> {
+  readonly name?: string;
+  preprocess(ctx: PreprocessContext): Subsets<TData> | Promise<Subsets<TData>>;
+  readonly inputs: Encoders<TData, I>;
+  readonly groundTruths?: Encoders<TData, G>;
+  readonly metadata?: Readonly<Record<string, MetadataFunction<TData>>>;
+  readonly metrics?: Readonly<Record<string, SampleScore<TData>>>;
+  readonly losses?: Readonly<Record<string, SampleScore<TData>>>;
+  readonly model: ModelBinding;
+}
+
+/** Marks an object as an Evalens integration; shared across module copies via the global symbol registry. */
+export const INTEGRATION_BRAND: unique symbol = Symbol.for('evalens.integration') as never;
+
+export type Integration<TData = unknown> = IntegrationDefinition<TData> & { readonly [INTEGRATION_BRAND]: true };
+
+/**
+ * Declares an integration. Encoders get their array type from `dtype`, so returning a
+ * `number[]` where a `Float32Array` is declared, or metadata with nested objects, does not
+ * compile.
+ */
+export function defineIntegration<
+  TData,
+  const I extends Record<string, Dtype>,
+  const G extends Record<string, Dtype> = Record<never, Dtype>,
+>(definition: IntegrationDefinition<TData, I, G>): Integration<TData> {
+  return Object.freeze({ ...definition, [INTEGRATION_BRAND]: true as const }) as Integration<TData>;
+}
