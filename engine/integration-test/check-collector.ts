@@ -22,8 +22,8 @@ interface Tally {
 export class CheckCollector {
   private readonly tallies = new Map<string, Tally>();
 
-  pass(id: string, component: string): void {
-    this.tally(id, component).passed++;
+  pass(id: string, component: string, samples = 1): void {
+    this.tally(id, component).passed += samples;
   }
 
   fail(id: string, component: string, message: string, ref: SampleRef = {}, location?: SourceLocation): void {

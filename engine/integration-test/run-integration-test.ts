@@ -2,9 +2,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SubsetRef } from '../sdk';
 import type { IntegrationTestReport, SourceLocation } from '../../shared/integration-test-report';
-import { loadIntegration, errorText, type LoadedIntegration } from '../loader/load-script';
+import { loadIntegration, errorText, readBoundModelSignature, type LoadedIntegration } from '../loader/load-script';
 import { formatLocation, userFrame } from '../loader/user-stack';
-import { readModelSignature } from '../onnx/model-signature';
 import { openModelSession, type BatchFeed, type OutputArray } from '../inference/onnx-session';
 import type { AnyTensorArray } from '../inference/dtypes';
 import { CheckCollector, type SampleRef } from './check-collector';
@@ -44,7 +43,7 @@ interface EncodedSample {
  */
 export async function runIntegrationTest(options: IntegrationTestOptions): Promise<IntegrationTestReport> {
   const integration = await loadIntegration(options.scriptPath);
-  const signature = await readModelSignature(integration.modelPath);
+  const signature = await readBoundModelSignature(integration);
   const def = integration.definition;
   const checks = new CheckCollector();
   const timings = new Timings();
@@ -190,7 +189,7 @@ async function runModel(
         continue;
       }
       timings.add('model', performance.now() - t0, batch.length);
-      checks.pass('model.runs', 'model');
+      checks.pass('model.runs', 'model', batch.length);
       batch.forEach((sample, i) => checkSampleOutputs(integration, sample, outputs, i, checks, timings));
       options.onProgress?.({ phase: 'model', done: Math.min(start + batchSize, runnable.length), total: runnable.length });
     }

@@ -7,6 +7,7 @@ import { INTEGRATION_BRAND } from '../sdk';
 import { EvalensError } from '../errors';
 import { definitionSchema, formatIssues, type ValidatedDefinition } from './definition-schema';
 import { formatLocation, userFrame } from './user-stack';
+import { readModelSignature, type ModelSignature } from '../onnx/model-signature';
 
 export const SCRIPT_PATTERN = /\.integration\.(ts|js|mjs)$/;
 
@@ -55,6 +56,19 @@ export async function loadIntegration(scriptPath: string): Promise<LoadedIntegra
     );
   }
   return { file, definition: parsed.data, modelPath: path.resolve(path.dirname(file), parsed.data.model.path) };
+}
+
+/** The signature of the integration's model; errors say which script's binding named the file. */
+export async function readBoundModelSignature(integration: LoadedIntegration): Promise<ModelSignature> {
+  try {
+    return await readModelSignature(integration.modelPath);
+  } catch (error) {
+    if (error instanceof EvalensError) {
+      const shown = path.relative(process.cwd(), integration.file);
+      throw new EvalensError(error.code, `${shown} binds model.path '${integration.definition.model.path}'. ${error.message}`, error.location, { cause: error.cause });
+    }
+    throw error;
+  }
 }
 
 async function transpile(file: string, shown: string): Promise<string> {

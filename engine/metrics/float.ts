@@ -31,20 +31,20 @@ const PAIRWISE_BLOCK = 128;
 export function pairwiseSum(values: ArrayLike<number>, round: Rounding, start = 0, count = values.length - start): number {
   if (count < 8) {
     let sum = 0;
-    for (let i = 0; i < count; i++) sum = round(sum + at(values, start + i));
+    for (let i = 0; i < count; i++) sum = round(sum + values[start + i]!);
     return sum;
   }
   if (count <= PAIRWISE_BLOCK) {
     const r = new Float64Array(8);
-    for (let j = 0; j < 8; j++) r[j] = at(values, start + j);
+    for (let j = 0; j < 8; j++) r[j] = values[start + j]!;
     let i = 8;
     for (; i < count - (count % 8); i += 8) {
-      for (let j = 0; j < 8; j++) r[j] = round(at(r, j) + at(values, start + i + j));
+      for (let j = 0; j < 8; j++) r[j] = round(r[j]! + values[start + i + j]!);
     }
-    const left = round(round(at(r, 0) + at(r, 1)) + round(at(r, 2) + at(r, 3)));
-    const right = round(round(at(r, 4) + at(r, 5)) + round(at(r, 6) + at(r, 7)));
+    const left = round(round(r[0]! + r[1]!) + round(r[2]! + r[3]!));
+    const right = round(round(r[4]! + r[5]!) + round(r[6]! + r[7]!));
     let sum = round(left + right);
-    for (; i < count; i++) sum = round(sum + at(values, start + i));
+    for (; i < count; i++) sum = round(sum + values[start + i]!);
     return sum;
   }
   let half = Math.floor(count / 2);
@@ -70,9 +70,4 @@ export class CompensatedSum {
   get value(): number {
     return this.sum + this.compensation;
   }
-}
-
-/** Indexed read for callers that have checked the bounds. */
-export function at(values: ArrayLike<number>, index: number): number {
-  return values[index] as number;
 }

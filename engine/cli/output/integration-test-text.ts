@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { CheckResult, IntegrationTestReport } from '../../../shared/integration-test-report';
-import { formatLocation } from '../../loader/user-stack';
 
 type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
 const MARK = { passed: '✓', failed: '✗', warning: '!' } as const;
 const MARK_STYLE = { passed: 'green', failed: 'red', warning: 'yellow' } as const;
 
-/** The integration test report as a person reads it in a terminal. */
+/**
+ * The integration test report as a person reads it in a terminal: one line per component
+ * when all its checks passed, and each failure or warning in full, with where it happened.
+ */
 export function formatIntegrationTestReport(report: IntegrationTestReport, paint: Paint): string {
   const rel = (p: string) => path.relative(process.cwd(), p) || p;
   const lines = [
@@ -18,31 +20,36 @@ export function formatIntegrationTestReport(report: IntegrationTestReport, paint
     }`,
     '',
   ];
-  const componentWidth = Math.max(...report.checks.map((c) => c.component.length), 9);
-  const idWidth = Math.max(...report.checks.map((c) => c.id.length), 5);
-  for (const check of report.checks) {
-    const head = `  ${paint(MARK_STYLE[check.status], MARK[check.status])} ${check.component.padEnd(componentWidth)}  ${check.id.padEnd(idWidth)}`;
-    if (check.status === 'passed') {
-      lines.push(`${head}  ${paint('dim', check.message)}`);
-    } else {
-      lines.push(`${head}  ${paint(MARK_STYLE[check.status], affected(check))}`);
-      lines.push(...wrap(check.message, 96).map((l) => `      ${l}`));
-      if (check.location !== undefined) lines.push(`      ${paint('dim', `at ${formatLocation(check.location)}`)}`);
+  const byComponent = new Map<string, CheckResult[]>();
+  for (const check of report.checks) byComponent.set(check.component, [...(byComponent.get(check.component) ?? []), check]);
+  const width = Math.max(...[...byComponent.keys()].map((c) => c.length), 9);
+  for (const [component, checks] of byComponent) {
+    const passed = checks.filter((c) => c.status === 'passed');
+    const worst = checks.some((c) => c.status === 'failed') ? 'failed' : checks.some((c) => c.status === 'warning') ? 'warning' : 'passed';
+    const names = passed.map((c) => c.id.split('.').slice(1).join('.')).join(' · ');
+    lines.push(`  ${paint(MARK_STYLE[worst], MARK[worst])} ${component.padEnd(width)}  ${paint('dim', names)}`);
+    for (const check of checks.filter((c) => c.status !== 'passed')) {
+      lines.push(`      ${paint(MARK_STYLE[check.status], `${MARK[check.status]} ${check.id}`)}  ${affected(check)}`);
+      lines.push(...wrap(check.message, 92).map((l) => `        ${l}`));
     }
   }
   if (report.timings.length > 0) {
-    lines.push('', `${paint('bold', 'Time per sample')}   ${report.timings.map((t) => `${t.component} ${formatMs(t.msPerSample)}`).join(' · ')}`);
+    const perSample = report.timings.filter((t) => t.samples > 0).map((t) => `${t.component} ${formatMs(t.msPerSample)}`);
+    const once = report.timings.filter((t) => t.samples === 0).map((t) => `${t.component} ${formatMs(t.msPerSample)}`);
+    lines.push('', `${paint('bold', 'Time per sample')}   ${perSample.join(' · ')}`);
+    if (once.length > 0) lines.push(`${paint('bold', 'Time once')}         ${once.join(' · ')}`);
   }
   const count = (s: CheckResult['status']) => report.checks.filter((c) => c.status === s).length;
   const failed = count('failed');
-  const summary = `${failed} failed, ${count('passed')} passed, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}`;
+  const warnings = count('warning');
+  const summary = `${failed} failed, ${count('passed')} passed, ${warnings} warning${warnings === 1 ? '' : 's'}`;
   lines.push('', failed > 0 ? paint('red', `✗ ${summary}`) : paint('green', `✓ ${summary}`));
   return lines.join('\n');
 }
 
 function affected(check: CheckResult): string {
   const where = check.sample !== undefined ? `sample ${check.sample} of '${check.subset}'` : '';
-  const more = check.affected !== undefined && check.affected > 1 ? ` (${check.affected} samples affected)` : '';
+  const more = check.affected !== undefined && check.affected > 1 ? `${where ? ', ' : ''}${check.affected} samples affected` : '';
   return `${where}${more}`;
 }
 
