@@ -1,0 +1,61 @@
+/**
+ * Type-level tests of the SDK, checked by `npm run typecheck`: each `@ts-expect-error`
+ * must sit on a line that does not compile, or the typecheck fails.
+ */
+import { defineIntegration } from 'evalens';
+
+const preprocess = () => ({ test: { length: 2, data: { rows: [[0, 1]] } } });
+const model = { path: 'm.onnx', inputs: { x: 'x' }, outputs: {} } as const;
+
+export const valid = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: (i, s) => Float32Array.from(s.data.rows[i] ?? []) } },
+  groundTruths: { y: { shape: [], dtype: 'int64', encode: () => BigInt64Array.of(1n) } },
+  metadata: { flat: () => ({ n: 1, s: 'a', b: true }), single: () => 'value' },
+  metrics: { m: ({ outputs }) => outputs.y?.length ?? 0 },
+  model,
+});
+
+export const nestedMetadata = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error metadata must be flat: a nested object does not compile
+  metadata: { nested: () => ({ size: { width: 8, height: 8 } }) },
+  model,
+});
+
+export const arrayMetadata = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error metadata values cannot be arrays
+  metadata: { list: () => ({ tags: ['a', 'b'] }) },
+  model,
+});
+
+export const plainArrayEncoder = defineIntegration({
+  preprocess,
+  // @ts-expect-error a float32 encoder must return a Float32Array, not number[]
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => [0, 1] } },
+  model,
+});
+
+export const wrongTypedArray = defineIntegration({
+  preprocess,
+  // @ts-expect-error an int64 encoder must return a BigInt64Array
+  inputs: { x: { shape: [2], dtype: 'int64', encode: () => new Int32Array(2) } },
+  model,
+});
+
+export const unknownDtype = defineIntegration({
+  preprocess,
+  // @ts-expect-error float64 is not a supported dtype
+  inputs: { x: { shape: [2], dtype: 'float64', encode: () => new Float64Array(2) } },
+  model,
+});
+
+export const subsetDataTyped = defineIntegration({
+  preprocess,
+  // @ts-expect-error the subset's data is typed from preprocess: there is no `columns`
+  inputs: { x: { shape: [2], dtype: 'float32', encode: (i, s) => Float32Array.from(s.data.columns[i]) } },
+  model,
+});
