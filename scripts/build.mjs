@@ -1,7 +1,7 @@
 // Bundles each part with esbuild. Native and runtime-resolved packages stay external:
 // onnxruntime-node (native binaries) and esbuild (transpiles user scripts at run time).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -20,4 +20,5 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...node, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+chmodSync('dist/cli.js', 0o755);
 console.log(`built dist/ (evalens ${pkg.version})`);
