@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SubsetRef } from '../sdk';
 import type { IntegrationTestReport, SourceLocation } from '../../shared/integration-test-report';
 import { loadIntegration, errorText, readBoundModelSignature, type LoadedIntegration } from '../loader/load-script';
+import type { ModelSignature } from '../onnx/model-signature';
 import { formatLocation, userFrame } from '../loader/user-stack';
 import { openModelSession, type BatchFeed, type OutputArray } from '../inference/onnx-session';
 import type { AnyTensorArray } from '../inference/dtypes';
@@ -110,7 +111,7 @@ export async function runIntegrationTest(options: IntegrationTestOptions): Promi
     }
   }
 
-  await runModel(integration, encoded, options, checks, timings, signature.inputs.map((t) => t.name));
+  await runModel(integration, encoded, options, checks, timings, signature);
   return report(plan.map((p) => ({ name: p.name, length: subsets[p.name]!.length, checked: p.indices.length })));
 }
 
@@ -154,9 +155,10 @@ async function runModel(
   options: IntegrationTestOptions,
   checks: CheckCollector,
   timings: Timings,
-  modelInputs: readonly string[],
+  signature: ModelSignature,
 ): Promise<void> {
   const def = integration.definition;
+  const modelInputs = signature.inputs.map((t) => t.name);
   const bindings = Object.entries(def.model.inputs).filter(([modelInput]) => modelInputs.includes(modelInput));
   // A model with unbound inputs cannot run; binding checks have said why.
   if (bindings.length !== modelInputs.length || checksBlockModel(checks, bindings)) return;
@@ -164,7 +166,9 @@ async function runModel(
   if (runnable.length === 0) return;
   const session = await openModelSession(integration.modelPath, options.executionProviders);
   const outputNames = Object.keys(def.model.outputs).filter((name) => session.session.outputNames.includes(name));
-  const batchSize = options.batchSize ?? 32;
+  // Models exported with a fixed batch dim (often 1) only run batches of exactly that size.
+  const fixedBatch = signature.inputs.map((t) => t.dims?.[0]).find((d): d is number => typeof d === 'number');
+  const batchSize = fixedBatch ?? options.batchSize ?? 32;
   try {
     for (let start = 0; start < runnable.length; start += batchSize) {
       const batch = runnable.slice(start, start + batchSize);

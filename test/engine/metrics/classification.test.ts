@@ -32,7 +32,7 @@ describe('MulticlassAccumulator on the digits CNN reference (scikit-learn 1.2)',
   it('reports every top-k accuracy up to k = 5 and the macro average precision', () => {
     for (const k of [2, 3, 4, 5]) assert.equal(typeof result[`top_${k}_accuracy`], 'number');
     assert.equal(result.top_6_accuracy, undefined);
-    assert.ok(result.top_5_accuracy >= result.top_4_accuracy && result.top_4_accuracy >= result.top_3_accuracy);
+    assert.ok(result.top_5_accuracy! >= result.top_4_accuracy! && result.top_4_accuracy! >= result.top_3_accuracy!);
     assert.ok(result.average_precision_macro !== null && result.average_precision_macro > 0.9);
     assert.deepEqual(result.warnings, []);
   });
