@@ -11,7 +11,12 @@ export type EvalensErrorCode =
   | 'script-no-integration'
   | 'definition-invalid'
   | 'model-not-found'
-  | 'model-invalid';
+  | 'model-invalid'
+  | 'config-not-found'
+  | 'config-invalid'
+  | 'run-not-found'
+  | 'run-corrupt'
+  | 'resume-refused';
 
 export interface ErrorLocation {
   file?: string;

@@ -1,5 +1,6 @@
 import { build, type BuildFailure, type Message } from 'esbuild';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import * as sdk from '../sdk';
@@ -17,6 +18,8 @@ export interface LoadedIntegration {
   readonly definition: ValidatedDefinition;
   /** Absolute path of the ONNX model named by the binding. */
   readonly modelPath: string;
+  /** sha256 of the script and every file it imports relatively: what a run must find unchanged to resume. */
+  readonly sourceHash: string;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function loadIntegration(scriptPath: string): Promise<LoadedIntegra
       { file },
     );
   }
-  const code = await transpile(file, shown);
+  const { code, sourceHash } = await transpile(file, shown);
   const exported = execute(code, file, shown);
   const defaultExport = exported?.default;
   const candidate = isBranded(exported) ? exported : isBranded(defaultExport) ? defaultExport : undefined;
@@ -55,7 +58,7 @@ export async function loadIntegration(scriptPath: string): Promise<LoadedIntegra
       { file },
     );
   }
-  return { file, definition: parsed.data, modelPath: path.resolve(path.dirname(file), parsed.data.model.path) };
+  return { file, definition: parsed.data, modelPath: path.resolve(path.dirname(file), parsed.data.model.path), sourceHash };
 }
 
 /** The signature of the integration's model; errors say which script's binding named the file. */
@@ -71,9 +74,12 @@ export async function readBoundModelSignature(integration: LoadedIntegration): P
   }
 }
 
-async function transpile(file: string, shown: string): Promise<string> {
+async function transpile(file: string, shown: string): Promise<{ code: string; sourceHash: string }> {
+  const dir = path.dirname(file);
   try {
     const result = await build({
+      absWorkingDir: dir,
+      metafile: true,
       entryPoints: [file],
       bundle: true,
       write: false,
@@ -88,20 +94,24 @@ async function transpile(file: string, shown: string): Promise<string> {
     });
     const output = result.outputFiles[0];
     if (output === undefined) throw new Error('esbuild produced no output');
-    return output.text;
+    const hash = createHash('sha256');
+    for (const input of Object.keys(result.metafile.inputs).sort()) {
+      hash.update(`${input}\0`).update(readFileSync(path.resolve(dir, input))).update('\0');
+    }
+    return { code: output.text, sourceHash: hash.digest('hex') };
   } catch (error) {
     const messages = (error as Partial<BuildFailure>).errors;
     if (!Array.isArray(messages)) throw error;
     throw new EvalensError(
       'script-compile',
-      `${shown} does not compile:\n${messages.map((m) => `  ${formatMessage(m)}`).join('\n')}\nFix the code at the position shown, then run again.`,
+      `${shown} does not compile:\n${messages.map((m) => `  ${formatMessage(m, dir)}`).join('\n')}\nFix the code at the position shown, then run again.`,
       { file },
     );
   }
 }
 
-function formatMessage(m: Message): string {
-  const where = m.location ? `${path.relative(process.cwd(), path.resolve(m.location.file))}:${m.location.line}:${m.location.column + 1}: ` : '';
+function formatMessage(m: Message, dir: string): string {
+  const where = m.location ? `${path.relative(process.cwd(), path.resolve(dir, m.location.file))}:${m.location.line}:${m.location.column + 1}: ` : '';
   return `${where}${m.text}`;
 }
 

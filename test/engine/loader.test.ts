@@ -38,7 +38,7 @@ test('a missing script is named, with what to do', async () => {
 test('a script that does not compile names file, line and column', async () => {
   const error = await loadError(fixture('syntax-error.integration.ts'));
   assert.equal(error.code, 'script-compile');
-  assert.match(error.message, /syntax-error\.integration\.ts:7:3: Expected "\}" but found "model"/);
+  assert.match(error.message, /test\/fixtures\/integrations\/syntax-error\.integration\.ts:7:3: Expected "\}" but found "model"/);
 });
 
 test('a script that throws on load points at its own line', async () => {

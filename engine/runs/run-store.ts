@@ -1,0 +1,220 @@
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { EvalensError } from '../errors';
+import {
+  runManifestSchema,
+  runResultsSchema,
+  sampleRecordSchema,
+  type RunKind,
+  type RunManifest,
+  type RunResults,
+  type RunStatus,
+  type SampleRecord,
+} from '../../shared/run-types';
+import { writeFileAtomic } from './atomic-file';
+import { assertRunId, isRunId, newRunId } from './run-id';
+
+export const MANIFEST = 'manifest.json';
+export const RECORDS = 'records.jsonl';
+export const RESULTS = 'results.json';
+export const embeddingsFile = (output: string) => `embeddings.${output}.f32`;
+
+export interface NewRun {
+  kind: RunKind;
+  name: string;
+  config: unknown;
+  hashes: RunManifest['hashes'];
+  benchmarks: { name: string; total: number }[];
+  batchSize: number;
+}
+
+export interface ListOptions {
+  status?: readonly RunStatus[];
+  kind?: readonly RunKind[];
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface RunPage {
+  runs: RunManifest[];
+  nextPageToken?: string;
+}
+
+const pageTokenSchema = z.object({ createdAt: z.string(), runId: z.string() });
+let lastSeq = 0;
+
+/**
+ * The run store: one folder per run under `root`. The manifest is replaced atomically; the
+ * per-sample records and embeddings are append-only and valid up to the lengths recorded by
+ * the manifest's last checkpoint.
+ */
+export class RunStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  runDir(runId: string): string {
+    const dir = path.join(this.root, assertRunId(runId));
+    // The id pattern already excludes separators and dots; this guards the invariant itself.
+    if (path.dirname(dir) !== this.root) throw new EvalensError('usage', `Run id '${runId}' does not name a folder of the run store ${this.root}.`);
+    return dir;
+  }
+
+  create(run: NewRun, now = new Date()): RunManifest {
+    mkdirSync(this.root, { recursive: true });
+    const runId = newRunId(now);
+    mkdirSync(this.runDir(runId));
+    lastSeq = Math.max(lastSeq + 1, now.getTime() * 1000);
+    const at = now.toISOString();
+    const manifest: RunManifest = {
+      schemaVersion: 1,
+      runId,
+      kind: run.kind,
+      name: run.name,
+      status: 'queued',
+      createdAt: at,
+      updatedAt: at,
+      seq: lastSeq,
+      config: run.config,
+      hashes: run.hashes,
+      benchmarks: run.benchmarks.map((b) => ({ name: b.name, total: b.total, done: 0, errors: 0 })),
+      batchSize: run.batchSize,
+      checkpoint: { records: 0, recordsBytes: 0, embeddings: {} },
+      events: [{ at, kind: 'submitted', message: `submitted ${run.name}` }],
+    };
+    this.write(manifest);
+    return manifest;
+  }
+
+  exists(runId: string): boolean {
+    return existsSync(path.join(this.runDir(runId), MANIFEST));
+  }
+
+  read(runId: string): RunManifest {
+    const file = path.join(this.runDir(runId), MANIFEST);
+    if (!existsSync(file)) {
+      throw new EvalensError('run-not-found', `No run '${runId}' in ${this.root}. List the runs with: evalens runs list --runs-dir ${this.root}`);
+    }
+    return this.parseManifest(file);
+  }
+
+  write(manifest: RunManifest): void {
+    writeFileAtomic(path.join(this.runDir(manifest.runId), MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
+  }
+
+  /** Reads, changes and writes back a manifest; the single writer of a run is its runner, so no lock is needed. */
+  update(runId: string, change: (manifest: RunManifest) => void, now = new Date()): RunManifest {
+    const manifest = this.read(runId);
+    change(manifest);
+    manifest.updatedAt = now.toISOString();
+    this.write(manifest);
+    return manifest;
+  }
+
+  /** Runs newest first, filtered, a page at a time; the token is opaque to callers. */
+  list(options: ListOptions = {}): RunPage {
+    const pageSize = options.pageSize ?? 20;
+    let all = this.all().sort(newestFirst);
+    if (options.status?.length) all = all.filter((m) => options.status!.includes(m.status));
+    if (options.kind?.length) all = all.filter((m) => options.kind!.includes(m.kind));
+    let start = 0;
+    if (options.pageToken !== undefined) {
+      const cursor = decodeToken(options.pageToken);
+      start = all.findIndex((m) => newestFirst(m, { createdAt: cursor.createdAt, runId: cursor.runId, seq: Number.POSITIVE_INFINITY }) > 0);
+      if (start < 0) start = all.length;
+    }
+    const runs = all.slice(start, start + pageSize);
+    const last = runs.at(-1);
+    return start + pageSize < all.length && last !== undefined ? { runs, nextPageToken: encodeToken(last) } : { runs };
+  }
+
+  /** Every run's manifest; folders that are not runs are ignored, unreadable manifests are errors. */
+  all(): RunManifest[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root)
+      .filter((name) => isRunId(name) && existsSync(path.join(this.root, name, MANIFEST)))
+      .map((name) => this.parseManifest(path.join(this.root, name, MANIFEST)));
+  }
+
+  delete(runId: string): void {
+    const dir = this.runDir(runId);
+    if (!this.exists(runId)) this.read(runId);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  writeResults(results: RunResults): void {
+    writeFileAtomic(path.join(this.runDir(results.runId), RESULTS), `${JSON.stringify(results, null, 1)}\n`);
+  }
+
+  readResults(runId: string): RunResults | undefined {
+    const file = path.join(this.runDir(runId), RESULTS);
+    if (!existsSync(file)) return undefined;
+    return parseJsonFile(file, runResultsSchema);
+  }
+
+  /** The committed per-sample records of a run, in order; a torn or uncommitted tail is never read. */
+  async *records(manifest: RunManifest): AsyncGenerator<SampleRecord> {
+    const file = path.join(this.runDir(manifest.runId), RECORDS);
+    if (manifest.checkpoint.recordsBytes === 0) return;
+    if (!existsSync(file) || statSync(file).size < manifest.checkpoint.recordsBytes) {
+      throw new EvalensError('run-corrupt', `Run ${manifest.runId}: ${file} is missing or shorter than its last checkpoint. The run's records were changed outside Evalens; delete the run and evaluate again.`);
+    }
+    const lines = createInterface({ input: createReadStream(file, { start: 0, end: manifest.checkpoint.recordsBytes - 1 }), crlfDelay: Infinity });
+    let n = 0;
+    for await (const line of lines) {
+      n++;
+      const parsed = sampleRecordSchema.safeParse(safeJson(line));
+      if (!parsed.success) {
+        throw new EvalensError('run-corrupt', `Run ${manifest.runId}: record ${n} of ${file} is not a valid sample record. Delete the run and evaluate again.`);
+      }
+      yield parsed.data;
+    }
+  }
+
+  /** The committed rows of one latent output, as one Float32Array of rows × dim. */
+  embeddings(manifest: RunManifest, output: string): { dim: number; rows: number; data: Float32Array } | undefined {
+    const entry = manifest.checkpoint.embeddings[output];
+    if (entry === undefined) return undefined;
+    const buf = readFileSync(path.join(this.runDir(manifest.runId), embeddingsFile(output)));
+    const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + entry.bytes));
+    return { dim: entry.dim, rows: data.length / entry.dim, data };
+  }
+
+  private parseManifest(file: string): RunManifest {
+    return parseJsonFile(file, runManifestSchema);
+  }
+}
+
+function parseJsonFile<T>(file: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(safeJson(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new EvalensError('run-corrupt', `${file} is not a valid Evalens run file (${parsed.error.issues[0]?.message ?? 'unreadable'}). It was changed outside Evalens or written by another version; delete the run.`);
+  }
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function newestFirst(a: Pick<RunManifest, 'createdAt' | 'runId' | 'seq'>, b: Pick<RunManifest, 'createdAt' | 'runId' | 'seq'>): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId);
+}
+
+function encodeToken(m: RunManifest): string {
+  return Buffer.from(JSON.stringify({ createdAt: m.createdAt, runId: m.runId })).toString('base64url');
+}
+
+function decodeToken(token: string): z.infer<typeof pageTokenSchema> {
+  const parsed = pageTokenSchema.safeParse(safeJson(Buffer.from(token, 'base64url').toString('utf8')));
+  if (!parsed.success) throw new EvalensError('usage', `'${token}' is not a page token from evalens runs list. Use the nextPageToken it printed, or leave --page-token out for the first page.`);
+  return parsed.data;
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * What the run store keeps about a run, read by the engine, the CLI, the extension and the
+ * panel. Declared once here; every read from disk goes through these schemas.
+ */
+
+export const runStatusSchema = z.enum(['queued', 'evaluating', 'completed', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const runKindSchema = z.enum(['evaluation', 'integration-test', 'cross-validation']);
+export type RunKind = z.infer<typeof runKindSchema>;
+
+export const runEventSchema = z.object({
+  at: z.string(),
+  kind: z.enum(['submitted', 'started', 'resumed', 'forced-resume', 'batch-size-halved', 'cancelled', 'failed', 'completed', 'interrupted']),
+  message: z.string(),
+});
+export type RunEvent = z.infer<typeof runEventSchema>;
+
+export const benchmarkProgressSchema = z.object({
+  name: z.string(),
+  /** Samples the benchmark scores (after sampling). */
+  total: z.number().int().nonnegative(),
+  /** Samples recorded at the last checkpoint. */
+  done: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+});
+export type BenchmarkProgress = z.infer<typeof benchmarkProgressSchema>;
+
+export const runErrorSchema = z.object({
+  message: z.string(),
+  benchmark: z.string().optional(),
+  sample: z.number().int().optional(),
+  component: z.string().optional(),
+  /** Whether `resume` can finish the run (a crash, a kill, an out-of-memory, a cancellation). */
+  resumable: z.boolean(),
+});
+export type RunError = z.infer<typeof runErrorSchema>;
+
+/** Byte lengths of the append-only files at the last checkpoint: anything past them is a torn or uncommitted tail. */
+export const checkpointSchema = z.object({
+  records: z.number().int().nonnegative(),
+  recordsBytes: z.number().int().nonnegative(),
+  embeddings: z.record(z.string(), z.object({ dim: z.number().int().positive(), bytes: z.number().int().nonnegative() })),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+export const runManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  kind: runKindSchema,
+  name: z.string(),
+  status: runStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Submission order, to keep the queue in order when timestamps tie. */
+  seq: z.number().int().nonnegative(),
+  /** The resolved evaluation config (absolute paths), as the run uses it. */
+  config: z.unknown(),
+  hashes: z.object({ model: z.string(), script: z.string() }),
+  benchmarks: z.array(benchmarkProgressSchema),
+  batchSize: z.number().int().positive(),
+  checkpoint: checkpointSchema,
+  events: z.array(runEventSchema),
+  error: runErrorSchema.optional(),
+  /** Process evaluating the run, to tell a live run from one left behind by a crash. */
+  pid: z.number().int().optional(),
+});
+export type RunManifest = z.infer<typeof runManifestSchema>;
+
+export const gateResultSchema = z.object({
+  benchmark: z.string(),
+  metric: z.string(),
+  value: z.number().nullable(),
+  passed: z.boolean(),
+  /** e.g. "accuracy 0.852 ≥ 0.8", "f1_macro changed by -0.031 (< -0.01) against run X". */
+  message: z.string(),
+});
+export type GateResult = z.infer<typeof gateResultSchema>;
+
+export const metricValuesSchema = z.record(z.string(), z.unknown());
+
+export const benchmarkResultSchema = z.object({
+  name: z.string(),
+  samples: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  overallScore: z.number().nullable(),
+  /** Headline metrics: those of the first prediction output, custom metrics and losses (means). */
+  metrics: z.record(z.string(), z.number().nullable()),
+  /** Full results per prediction output (confusion matrix, per class, ...). */
+  outputs: z.record(z.string(), metricValuesSchema),
+});
+export type BenchmarkResult = z.infer<typeof benchmarkResultSchema>;
+
+export const runResultsSchema = z.object({
+  runId: z.string(),
+  overallScore: z.number().nullable(),
+  benchmarks: z.array(benchmarkResultSchema),
+  gates: z.array(gateResultSchema),
+});
+export type RunResults = z.infer<typeof runResultsSchema>;
+
+/** One evaluated sample, as appended to records.jsonl. */
+export const sampleRecordSchema = z.object({
+  /** Benchmark name and position in its sample list. */
+  benchmark: z.string(),
+  position: z.number().int().nonnegative(),
+  /** Index of the sample in its subset. */
+  index: z.number().int().nonnegative(),
+  /** sha256 (hex, 16 chars) of the encoded inputs: traces a difference between runs to the data. */
+  inputHash: z.string(),
+  /** Raw values of each prediction output. */
+  outputs: z.record(z.string(), z.array(z.number())),
+  groundTruths: z.record(z.string(), z.array(z.number())),
+  metadata: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  metrics: z.record(z.string(), z.number()),
+  losses: z.record(z.string(), z.number()),
+  /** Row of this sample in each latent output's embeddings file. */
+  embeddingRow: z.number().int().nonnegative().optional(),
+  error: z.object({ component: z.string(), message: z.string() }).optional(),
+});
+export type SampleRecord = z.infer<typeof sampleRecordSchema>;
