@@ -19,6 +19,7 @@ const node = {
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...node, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...node, entryPoints: ['engine/runner/worker-main.ts'], outfile: 'dist/worker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 console.log(`built dist/ (evalens ${pkg.version})`);

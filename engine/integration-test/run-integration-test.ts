@@ -4,6 +4,7 @@ import type { SubsetRef } from '../sdk';
 import type { IntegrationTestReport, SourceLocation } from '../../shared/integration-test-report';
 import { loadIntegration, errorText, readBoundModelSignature, type LoadedIntegration } from '../loader/load-script';
 import type { ModelSignature } from '../onnx/model-signature';
+import { fixedBatchSize } from '../inference/fixed-batch';
 import { formatLocation, userFrame } from '../loader/user-stack';
 import { openModelSession, type BatchFeed, type OutputArray } from '../inference/onnx-session';
 import type { AnyTensorArray } from '../inference/dtypes';
@@ -167,8 +168,7 @@ async function runModel(
   const session = await openModelSession(integration.modelPath, options.executionProviders);
   const outputNames = Object.keys(def.model.outputs).filter((name) => session.session.outputNames.includes(name));
   // Models exported with a fixed batch dim (often 1) only run batches of exactly that size.
-  const fixedBatch = signature.inputs.map((t) => t.dims?.[0]).find((d): d is number => typeof d === 'number');
-  const batchSize = fixedBatch ?? options.batchSize ?? 32;
+  const batchSize = fixedBatchSize(signature) ?? options.batchSize ?? 32;
   try {
     for (let start = 0; start < runnable.length; start += batchSize) {
       const batch = runnable.slice(start, start + batchSize);

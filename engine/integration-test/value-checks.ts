@@ -22,45 +22,56 @@ export interface EncoderSpec {
   readonly dtype: Dtype;
 }
 
-/** Checks one encoded sample: dtype, element count, and that floats are finite. Returns whether it is usable. */
-export function checkEncoded(spec: EncoderSpec, value: unknown, ref: SampleRef, checks: CheckCollector): boolean {
-  const component = `${spec.kind}:${spec.name}`;
+/** A check that did not hold for one sample: the check id and the user-facing message. */
+export interface Problem {
+  readonly id: string;
+  readonly message: string;
+}
+
+/**
+ * Validates one encoded sample: dtype, element count, and that floats are finite. Returns the
+ * checks that held and the first problem, if any. Shared by the integration test and runs.
+ */
+export function encodedProblem(spec: EncoderSpec, value: unknown, ref: SampleRef): { passed: string[]; problem?: Problem } {
   const label = `${spec.kind === 'input' ? 'Input' : 'Ground-truth'} encoder '${spec.name}'`;
   if (!isArrayOf(spec.dtype, value)) {
-    checks.fail(
-      'encoder.dtype',
-      component,
-      `${label} returned ${describeValue(value)} at ${where(ref)}, but its dtype '${spec.dtype}' needs a ${ARRAY_NAME[spec.dtype]}. Return \`${ARRAY_NAME[spec.dtype].split(' ')[0]}.from(values)\` from encode(), or change the declared dtype.`,
-      ref,
-    );
-    return false;
+    return {
+      passed: [],
+      problem: {
+        id: 'encoder.dtype',
+        message: `${label} returned ${describeValue(value)} at ${where(ref)}, but its dtype '${spec.dtype}' needs a ${ARRAY_NAME[spec.dtype]}. Return \`${ARRAY_NAME[spec.dtype].split(' ')[0]}.from(values)\` from encode(), or change the declared dtype.`,
+      },
+    };
   }
-  checks.pass('encoder.dtype', component);
   const expected = product(spec.shape);
   if (value.length !== expected) {
-    checks.fail(
-      'encoder.shape',
-      component,
-      `${label} returned ${value.length} elements at ${where(ref)}, but its declared shape [${spec.shape.join(', ')}] needs ${expected}. Every sample must have the declared static shape: pad, crop or resize inside encode(), or fix the shape.`,
-      ref,
-    );
-    return false;
+    return {
+      passed: ['encoder.dtype'],
+      problem: {
+        id: 'encoder.shape',
+        message: `${label} returned ${value.length} elements at ${where(ref)}, but its declared shape [${spec.shape.join(', ')}] needs ${expected}. Every sample must have the declared static shape: pad, crop or resize inside encode(), or fix the shape.`,
+      },
+    };
   }
-  checks.pass('encoder.shape', component);
-  if (value instanceof Float32Array) {
-    const bad = firstNonFinite(value);
-    if (bad !== undefined) {
-      checks.fail(
-        'encoder.finite',
-        component,
-        `${label} returned ${value[bad]} at element ${bad} of ${where(ref)}. Inputs must be finite numbers: check for division by zero or missing values in this sample's data.`,
-        ref,
-      );
-      return false;
-    }
-    checks.pass('encoder.finite', component);
-  }
-  return true;
+  if (!(value instanceof Float32Array)) return { passed: ['encoder.dtype', 'encoder.shape'] };
+  const bad = firstNonFinite(value);
+  if (bad === undefined) return { passed: ['encoder.dtype', 'encoder.shape', 'encoder.finite'] };
+  return {
+    passed: ['encoder.dtype', 'encoder.shape'],
+    problem: {
+      id: 'encoder.finite',
+      message: `${label} returned ${value[bad]} at element ${bad} of ${where(ref)}. Inputs must be finite numbers: check for division by zero or missing values in this sample's data.`,
+    },
+  };
+}
+
+/** Checks one encoded sample into the collector. Returns whether it is usable. */
+export function checkEncoded(spec: EncoderSpec, value: unknown, ref: SampleRef, checks: CheckCollector): boolean {
+  const component = `${spec.kind}:${spec.name}`;
+  const { passed, problem } = encodedProblem(spec, value, ref);
+  for (const id of passed) checks.pass(id, component);
+  if (problem !== undefined) checks.fail(problem.id, component, problem.message, ref);
+  return problem === undefined;
 }
 
 export function firstNonFinite(values: ArrayLike<number>): number | undefined {
@@ -129,43 +140,61 @@ export class MetadataTracker {
     checks.pass('metadata.consistent', component);
   }
 
-  /** Flat key → value, or undefined after reporting why the value is not flat. Key '' is a single-value function. */
-  private flatten(value: unknown, ref: SampleRef, checks: CheckCollector, component: string): Map<string, { kind: Kind; value: unknown }> | undefined {
-    const primitive = kindOf(value);
-    if (primitive !== undefined) return new Map([['', { kind: primitive, value }]]);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      checks.fail(
-        'metadata.flat',
-        component,
-        `Metadata '${this.name}' returned ${describeMetadata(value)} at ${where(ref)}. Return a number, string or boolean, or a flat object of them.`,
-        ref,
-      );
+  private flatten(value: unknown, ref: SampleRef, checks: CheckCollector, component: string): Map<string, FlatValue> | undefined {
+    const flat = flattenMetadata(this.name, value, ref);
+    for (const warning of flat.warnings) checks.warn(warning.id, component, warning.message, ref);
+    if (flat.problem !== undefined) {
+      checks.fail(flat.problem.id, component, flat.problem.message, ref);
       return undefined;
     }
-    const out = new Map<string, { kind: Kind; value: unknown }>();
-    for (const [key, v] of Object.entries(value)) {
-      const kind = kindOf(v);
-      if (kind === undefined) {
-        const nested = typeof v === 'object' && v !== null && !Array.isArray(v);
-        checks.fail(
-          'metadata.flat',
-          component,
-          `Metadata '${this.name}' key '${key}' holds ${describeMetadata(v)} at ${where(ref)}. Metadata must be flat: ${
+    return flat.values;
+  }
+}
+
+export interface FlatValue {
+  kind: Kind;
+  value: number | string | boolean;
+}
+
+/**
+ * What a metadata function returned, as flat key → value ('' for a function returning a
+ * single value), or the problem that makes it not flat. NaN and infinities are warnings.
+ */
+export function flattenMetadata(name: string, value: unknown, ref: SampleRef): { values: Map<string, FlatValue>; warnings: Problem[]; problem?: Problem } {
+  const warnings: Problem[] = [];
+  const primitive = kindOf(value);
+  if (primitive !== undefined) return { values: new Map([['', { kind: primitive, value: value as FlatValue['value'] }]]), warnings };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return {
+      values: new Map(),
+      warnings,
+      problem: { id: 'metadata.flat', message: `Metadata '${name}' returned ${describeMetadata(value)} at ${where(ref)}. Return a number, string or boolean, or a flat object of them.` },
+    };
+  }
+  const values = new Map<string, FlatValue>();
+  for (const [key, v] of Object.entries(value)) {
+    const kind = kindOf(v);
+    if (kind === undefined) {
+      const nested = typeof v === 'object' && v !== null && !Array.isArray(v);
+      return {
+        values,
+        warnings,
+        problem: {
+          id: 'metadata.flat',
+          message: `Metadata '${name}' key '${key}' holds ${describeMetadata(v)} at ${where(ref)}. Metadata must be flat: ${
             nested
               ? `return its fields as separate keys (${Object.keys(v).slice(0, 2).map((k) => `'${key}.${k}'`).join(', ')})`
-              : 'each key holds a number, string or boolean (use a default like 0 or \'\' for missing values)'
+              : "each key holds a number, string or boolean (use a default like 0 or '' for missing values)"
           }.`,
-          ref,
-        );
-        return undefined;
-      }
-      if (kind === 'number' && !Number.isFinite(v)) {
-        checks.warn('metadata.finite', component, `Metadata '${this.name}' key '${key}' is ${v} at ${where(ref)}; slices and charts will ignore it.`, ref);
-      }
-      out.set(key, { kind, value: v });
+        },
+      };
     }
-    return out;
+    if (kind === 'number' && !Number.isFinite(v)) {
+      warnings.push({ id: 'metadata.finite', message: `Metadata '${name}' key '${key}' is ${v} at ${where(ref)}; slices and charts will ignore it.` });
+    }
+    values.set(key, { kind, value: v as FlatValue['value'] });
   }
+  return { values, warnings };
 }
 
 function kindOf(value: unknown): Kind | undefined {

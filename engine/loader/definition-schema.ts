@@ -104,3 +104,5 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out === '' ? '(the definition)' : out;
 }
+
+export type ValidatedPrediction = Extract<ValidatedDefinition['model']['outputs'][string], { role: 'prediction' }>;

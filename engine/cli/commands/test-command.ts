@@ -5,6 +5,9 @@ import { findIntegrationScript } from '../find-script';
 import { formatIntegrationTestReport } from '../output/integration-test-text';
 import { colour } from '../terminal';
 import { ExitCode } from '../exit-codes';
+import { Option } from 'commander';
+import { DEFAULT_SAMPLES } from '../../integration-test/run-integration-test';
+import { collect, positiveInt, type RegisterCommand } from '../cli-context';
 
 export interface TestCommandOptions {
   samples: number;
@@ -40,3 +43,18 @@ export async function testCommand(script: string | undefined, options: TestComma
   }
   return report.ok ? ExitCode.ok : ExitCode.checkFailed;
 }
+
+export const registerTestCommand: RegisterCommand = (program, ctx) => {
+  program
+    .command('test')
+    .description('run the integration test: every component on samples spread over each subset')
+    .argument('[script]', 'integration script (default: the only *.integration.ts|js|mjs in the current folder)')
+    .option('-n, --samples <n>', 'samples checked per subset', positiveInt, DEFAULT_SAMPLES)
+    .option('-s, --subset <name>', 'only this subset (repeatable)', collect)
+    .addOption(new Option('--batch-size <n>', 'batch size for the model check').argParser(positiveInt).default(32))
+    .option('--json', 'print the report as JSON')
+    .action(async (script: string | undefined, options: { samples: number; subset?: string[]; batchSize: number; json?: boolean }) => {
+      ctx.setJson(options.json === true);
+      ctx.exit(await testCommand(script, { ...options, json: options.json === true }));
+    });
+};

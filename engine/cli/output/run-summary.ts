@@ -1,0 +1,62 @@
+import type { GateResult, RunManifest, RunResults, RunStatus } from '../../../shared/run-types';
+
+/** What `evalens eval --json` and `evalens resume --json` print. */
+export interface RunSummaryJson {
+  runId: string;
+  status: RunStatus;
+  overallScore: number | null;
+  benchmarks: { name: string; samples: number; errors: number; overallScore: number | null; metrics: Record<string, number | null> }[];
+  gates: GateResult[];
+  error?: string;
+}
+
+export function runSummaryJson(manifest: RunManifest, results: RunResults | undefined): RunSummaryJson {
+  const summary: RunSummaryJson = {
+    runId: manifest.runId,
+    status: manifest.status,
+    overallScore: results?.overallScore ?? null,
+    benchmarks: results?.benchmarks.map((b) => ({ name: b.name, samples: b.samples, errors: b.errors, overallScore: b.overallScore, metrics: b.metrics })) ??
+      manifest.benchmarks.map((b) => ({ name: b.name, samples: b.done, errors: b.errors, overallScore: null, metrics: {} })),
+    gates: results?.gates ?? [],
+  };
+  if (manifest.error !== undefined) summary.error = manifest.error.message;
+  return summary;
+}
+
+type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
+
+/** Columns shown in the terminal: the headline metrics most readers look for first, when reported. */
+const HEADLINE = ['accuracy', 'top_2_accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'mse', 'rmse', 'mae', 'r2'];
+
+/** The result of a run as a person reads it in a terminal. */
+export function formatRunSummary(manifest: RunManifest, results: RunResults | undefined, paint: Paint): string {
+  const statusStyle = manifest.status === 'completed' ? 'green' : manifest.status === 'failed' ? 'red' : 'yellow';
+  const lines = [`${paint('bold', 'Run')} ${manifest.runId}  ${manifest.name}  ${paint(statusStyle, manifest.status)}`];
+  if (results !== undefined) {
+    const present = HEADLINE.filter((m) => results.benchmarks.some((b) => typeof b.metrics[m] === 'number'));
+    const custom = [...new Set(results.benchmarks.flatMap((b) => Object.keys(b.metrics)))].filter((m) => !present.includes(m) && !isBuiltIn(m));
+    const columns = [...present.slice(0, 6), ...custom.slice(0, 3)];
+    const header = ['benchmark', 'samples', 'errors', 'overall', ...columns];
+    const rows = results.benchmarks.map((b) => [b.name, String(b.samples), String(b.errors), num(b.overallScore), ...columns.map((c) => num(b.metrics[c] ?? null))]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const render = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
+    lines.push('', paint('dim', render(header)), ...rows.map(render), '', `${paint('bold', 'Overall score')} ${num(results.overallScore)}`);
+    if (results.gates.length > 0) {
+      lines.push('', paint('bold', 'Gates'));
+      for (const g of results.gates) lines.push(`  ${g.passed ? paint('green', '✓') : paint('red', '✗')} ${g.benchmark}: ${g.message}`);
+    }
+  } else {
+    for (const b of manifest.benchmarks) lines.push(`  ${b.name}: ${b.done} of ${b.total} samples${b.errors ? `, ${b.errors} errors` : ''}`);
+  }
+  if (manifest.error !== undefined) lines.push('', paint(manifest.status === 'failed' ? 'red' : 'yellow', manifest.error.message));
+  if (manifest.status !== 'completed' && manifest.error?.resumable) lines.push(paint('dim', `Resume with: evalens resume ${manifest.runId}`));
+  return lines.join('\n');
+}
+
+function isBuiltIn(metric: string): boolean {
+  return /^(n|threshold|outputs|top_\d+_accuracy|(precision|recall|f1)_(micro|weighted)|mean_cross_entropy|average_precision_macro|best_f1(_threshold)?|precision|recall)$/.test(metric);
+}
+
+function num(value: number | null): string {
+  return value === null ? '—' : Number.isInteger(value) ? String(value) : value.toFixed(4);
+}

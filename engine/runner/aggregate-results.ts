@@ -1,0 +1,133 @@
+import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
+import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
+import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator, softmax } from '../metrics';
+import { CompensatedSum } from '../metrics/float';
+import type { RunStore } from '../runs/run-store';
+import type { PreparedEvaluation } from './prepare-evaluation';
+import { evaluateGates } from './gates';
+
+type Accumulator = MulticlassAccumulator | BinaryAccumulator | RegressionAccumulator;
+
+interface BenchmarkTally {
+  samples: number;
+  errors: number;
+  outputs: Map<string, { binding: PredictionOutput; acc: Accumulator }>;
+  means: Map<string, { sum: CompensatedSum; n: number }>;
+}
+
+/**
+ * The run's results, computed in one streaming pass over its committed records in order: the
+ * same records give the same numbers, bit for bit, however often the run was interrupted.
+ */
+export async function aggregateResults(store: RunStore, manifest: RunManifest, prepared: PreparedEvaluation): Promise<RunResults> {
+  const def = prepared.integration.definition;
+  const scored = Object.entries(def.model.outputs).filter((entry): entry is [string, PredictionOutput] => entry[1].role === 'prediction' && entry[1].groundTruth !== undefined);
+  const tallies = new Map<string, BenchmarkTally>(
+    manifest.benchmarks.map((b) => [b.name, { samples: 0, errors: 0, outputs: new Map(), means: new Map() }]),
+  );
+  for await (const record of store.records(manifest)) {
+    const tally = tallies.get(record.benchmark)!;
+    tally.samples++;
+    if (record.error !== undefined) {
+      tally.errors++;
+      continue;
+    }
+    for (const [name, binding] of scored) addPrediction(tally, name, binding, record);
+    for (const [name, value] of [...Object.entries(record.metrics), ...Object.entries(record.losses)]) {
+      const mean = tally.means.get(name) ?? { sum: new CompensatedSum(), n: 0 };
+      mean.sum.add(value);
+      mean.n++;
+      tally.means.set(name, mean);
+    }
+  }
+
+  const benchmarks: BenchmarkResult[] = manifest.benchmarks.map(({ name }) => {
+    const tally = tallies.get(name)!;
+    const outputs: BenchmarkResult['outputs'] = {};
+    let headline: Record<string, unknown> | undefined;
+    let overallScore: number | null = null;
+    for (const [output, { binding, acc }] of tally.outputs) {
+      if (acc.count === 0) continue;
+      const result = acc.result() as unknown as Record<string, unknown>;
+      outputs[output] = result;
+      if (headline === undefined) {
+        headline = result;
+        overallScore = scoreOf(binding.task, result);
+      }
+    }
+    const metrics: Record<string, number | null> = {};
+    for (const [key, value] of Object.entries(headline ?? {})) {
+      if (typeof value === 'number' || value === null) metrics[key] = value;
+    }
+    for (const [key, { sum, n }] of tally.means) metrics[key] = sum.value / n;
+    return { name, samples: tally.samples, errors: tally.errors, overallScore, metrics, outputs };
+  });
+  const scoredBenchmarks = benchmarks.filter((b) => b.overallScore !== null);
+  const weight = scoredBenchmarks.reduce((n, b) => n + b.samples - b.errors, 0);
+  const overallScore = weight === 0 ? null : scoredBenchmarks.reduce((s, b) => s + b.overallScore! * (b.samples - b.errors), 0) / weight;
+  const results: RunResults = { runId: manifest.runId, overallScore, benchmarks, gates: [] };
+  results.gates = evaluateGates(prepared.config.gates, results, store);
+  return results;
+}
+
+/**
+ * The overall score of a benchmark, one number to rank runs by: accuracy for classification,
+ * ROC AUC for binary (accuracy when only one class is present), R² for regression.
+ */
+export function scoreOf(task: PredictionOutput['task'], result: Record<string, unknown>): number | null {
+  const pick = (key: string) => (typeof result[key] === 'number' ? (result[key] as number) : null);
+  switch (task) {
+    case 'classification':
+      return pick('accuracy');
+    case 'binary':
+      return pick('roc_auc') ?? pick('accuracy');
+    case 'regression':
+      return pick('r2');
+    case 'multilabel':
+      return null;
+  }
+}
+
+function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionOutput, record: SampleRecord): void {
+  const values = record.outputs[name];
+  const truth = record.groundTruths[binding.groundTruth!];
+  if (values === undefined || truth === undefined) return;
+  let entry = tally.outputs.get(name);
+  if (entry === undefined) {
+    const acc = binding.task === 'classification' ? new MulticlassAccumulator({ numClasses: values.length }) : binding.task === 'binary' ? new BinaryAccumulator() : binding.task === 'regression' ? new RegressionAccumulator({ outputs: values.length }) : undefined;
+    if (acc === undefined) return;
+    entry = { binding, acc };
+    tally.outputs.set(name, entry);
+  }
+  const { acc } = entry;
+  if (acc instanceof MulticlassAccumulator) {
+    acc.add(Float32Array.from(probabilities(values, binding)), truth.length === 1 ? truth[0]! : argmax(truth));
+  } else if (acc instanceof BinaryAccumulator) {
+    acc.add(positiveProbability(values, binding), truth[0] === 1 ? 1 : 0);
+  } else {
+    acc.add(values, truth);
+  }
+}
+
+function isProbabilityRow(values: readonly number[]): boolean {
+  const sum = values.reduce((a, b) => a + b, 0);
+  return values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
+}
+
+function probabilities(values: readonly number[], binding: PredictionOutput): ArrayLike<number> {
+  const logits = binding.activation === 'logits' || (binding.activation === undefined && !isProbabilityRow(values));
+  return logits ? softmax(values) : values;
+}
+
+function positiveProbability(values: readonly number[], binding: PredictionOutput): number {
+  if (values.length === 2) return probabilities(values, binding)[1]!;
+  const v = values[0]!;
+  const logits = binding.activation === 'logits' || (binding.activation === undefined && (v < 0 || v > 1));
+  return logits ? 1 / (1 + Math.exp(-v)) : v;
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}

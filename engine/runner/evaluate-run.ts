@@ -1,0 +1,220 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { RunManifest, RunStatus, SampleRecord } from '../../shared/run-types';
+import { EvalensError } from '../errors';
+import { openModelSession, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
+import { errorText } from '../loader/load-script';
+import { AppendLog } from '../runs/append-log';
+import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
+import { aggregateResults } from './aggregate-results';
+import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
+import { encodeSample, finishSample, type EncodedSample } from './sample-pipeline';
+import type { RunProgress } from './worker-protocol';
+
+export interface RunControl {
+  /** Polled between batches: stop there, keeping every finished sample. */
+  cancelReason(): string | undefined;
+  onProgress(progress: RunProgress): void;
+}
+
+/** Commit at least this often: the most work a crash can cost. */
+const COMMIT_EVERY_MS = 1000;
+const COMMIT_EVERY_SAMPLES = 2048;
+
+/**
+ * Evaluates (or resumes) a run: every remaining sample of every benchmark through the
+ * encoders, the model, metrics, losses and metadata, appended in order and committed in
+ * checkpoints, then aggregated. Resuming continues at the last checkpoint, so the records of
+ * an interrupted run end up identical to those of an uninterrupted one.
+ */
+export async function evaluateRun(store: RunStore, runId: string, prepared: PreparedEvaluation, control: RunControl): Promise<RunStatus> {
+  const dir = store.runDir(runId);
+  let manifest = store.read(runId);
+  const resumed = manifest.checkpoint.records > 0 || manifest.events.some((e) => e.kind === 'started');
+  manifest = store.update(runId, (m) => {
+    m.status = 'evaluating';
+    m.pid = process.pid;
+    delete m.error;
+    m.events.push(event(resumed ? 'resumed' : 'started', resumed ? `resumed at ${m.checkpoint.records} samples` : 'started'));
+  });
+
+  const latentOutputs = Object.entries(prepared.integration.definition.model.outputs)
+    .filter(([name, b]) => b.role === 'latent' && prepared.signature.outputs.some((o) => o.name === name))
+    .map(([name]) => name);
+  const records = new AppendLog(path.join(dir, RECORDS), manifest.checkpoint.recordsBytes);
+  const latentLogs = new Map(latentOutputs.map((o) => [o, new AppendLog(path.join(dir, embeddingsFile(o)), manifest.checkpoint.embeddings[o]?.bytes ?? 0)]));
+  const state = {
+    batchSize: manifest.batchSize,
+    committed: manifest.checkpoint.records,
+    pending: 0,
+    errors: manifest.benchmarks.reduce((n, b) => n + b.errors, 0),
+    embeddingRows: rowsOf(manifest, latentOutputs[0]),
+    progress: manifest.benchmarks.map((b) => ({ done: b.done, errors: b.errors })),
+    lastCommit: performance.now(),
+    dims: Object.fromEntries(Object.entries(manifest.checkpoint.embeddings).map(([o, e]) => [o, e.dim])) as Record<string, number>,
+  };
+
+  const commit = () => {
+    const recordsBytes = records.flush();
+    const embeddings: RunManifest['checkpoint']['embeddings'] = {};
+    for (const [o, log] of latentLogs) {
+      const bytes = log.flush();
+      if (state.dims[o] !== undefined) embeddings[o] = { dim: state.dims[o]!, bytes };
+    }
+    state.committed += state.pending;
+    state.pending = 0;
+    state.lastCommit = performance.now();
+    manifest = store.update(runId, (m) => {
+      m.checkpoint = { records: state.committed, recordsBytes, embeddings };
+      m.batchSize = state.batchSize;
+      m.benchmarks.forEach((b, i) => Object.assign(b, state.progress[i]));
+    });
+  };
+
+  const finish = (status: RunStatus, change: (m: RunManifest) => void) => {
+    commit();
+    records.close();
+    for (const log of latentLogs.values()) log.close();
+    store.update(runId, (m) => {
+      m.status = status;
+      delete m.pid;
+      change(m);
+    });
+    return status;
+  };
+
+  let session: ModelSession | undefined;
+  try {
+    session = await openModelSession(prepared.modelPath, prepared.config.executionProviders);
+    const outputNames = Object.keys(prepared.integration.definition.model.outputs).filter((o) => prepared.signature.outputs.some((s) => s.name === o));
+    const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
+    const started = performance.now();
+    const doneAtStart = state.committed;
+
+    for (const [bi, bench] of prepared.benchmarks.entries()) {
+      let position = state.progress[bi]!.done;
+      let next = position < bench.indices.length ? encodeBatch(prepared, bench, position, state.batchSize) : undefined;
+      while (next !== undefined) {
+        const reason = control.cancelReason();
+        if (reason !== undefined) {
+          return finish('cancelled', (m) => {
+            m.error = { message: reason, resumable: true };
+            m.events.push(event('cancelled', reason));
+          });
+        }
+        const batch = next;
+        // Inference runs on onnxruntime's threads: encode the next batch meanwhile.
+        const inference = runBatch(prepared, session, batch, outputNames);
+        const following = position + batch.length;
+        next = following < bench.indices.length ? encodeBatch(prepared, bench, following, state.batchSize) : undefined;
+        let outputs: Map<string, OutputArray>[];
+        try {
+          outputs = await inference;
+        } catch (error) {
+          if (!isOutOfMemory(error) || state.batchSize === 1) throw error;
+          // Keep what is finished, then retry this batch at half the size.
+          const from = state.batchSize;
+          state.batchSize = Math.max(1, Math.floor(from / 2));
+          commit();
+          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${errorText(error)}); continuing with batches of ${state.batchSize}`)));
+          next = encodeBatch(prepared, bench, position, state.batchSize);
+          continue;
+        }
+        for (const [i, sample] of batch.entries()) {
+          const { record, latents } = finishSample(prepared.integration, bench.subset, bench.name, sample, outputs[i]!);
+          if (record.error !== undefined) {
+            state.errors++;
+            state.progress[bi]!.errors++;
+            if (state.errors > prepared.config.maxSampleErrors) {
+              const message = `${record.error.message} The run stops at ${state.errors} per-sample error${state.errors === 1 ? '' : 's'} (maxSampleErrors is ${prepared.config.maxSampleErrors}). Fix the integration, then resume with --force.`;
+              state.errors--;
+              state.progress[bi]!.errors--;
+              return finish('failed', (m) => {
+                m.error = { message, benchmark: bench.name, sample: sample.index, component: record.error!.component, resumable: true };
+                m.events.push(event('failed', message));
+              });
+            }
+          } else if (latents.size > 0) {
+            record.embeddingRow = state.embeddingRows++;
+            for (const [o, row] of latents) {
+              state.dims[o] ??= row.length;
+              latentLogs.get(o)!.append(Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+            }
+          }
+          records.append(`${JSON.stringify(record)}\n`);
+          state.pending++;
+          state.progress[bi]!.done++;
+        }
+        position = following;
+        if (state.pending >= COMMIT_EVERY_SAMPLES || performance.now() - state.lastCommit >= COMMIT_EVERY_MS) commit();
+        const done = state.committed + state.pending;
+        const rate = (done - doneAtStart) / Math.max((performance.now() - started) / 1000, 1e-3);
+        control.onProgress({
+          benchmark: bench.name,
+          benchmarkDone: state.progress[bi]!.done,
+          benchmarkTotal: bench.indices.length,
+          done,
+          total,
+          samplesPerSecond: rate,
+          etaSeconds: rate > 0 ? (total - done) / rate : null,
+        });
+      }
+    }
+    commit();
+    const results = await aggregateResults(store, manifest, prepared);
+    store.writeResults(results);
+    return finish('completed', (m) => m.events.push(event('completed', `completed ${m.checkpoint.records} samples`)));
+  } catch (error) {
+    const message = error instanceof EvalensError ? error.message : `The run stopped: ${errorText(error)}.`;
+    return finish('failed', (m) => {
+      m.error = { message, resumable: true };
+      m.events.push(event('failed', message));
+    });
+  } finally {
+    await session?.release();
+  }
+}
+
+function encodeBatch(prepared: PreparedEvaluation, bench: PreparedBenchmark, from: number, size: number): EncodedSample[] {
+  const end = Math.min(from + size, bench.indices.length);
+  const batch: EncodedSample[] = [];
+  for (let position = from; position < end; position++) batch.push(encodeSample(prepared.integration, bench.subset, position, bench.indices[position]!));
+  return batch;
+}
+
+/** Runs the model on the samples of a batch that encoded; returns outputs per sample (empty for failed ones). */
+async function runBatch(prepared: PreparedEvaluation, session: ModelSession, batch: EncodedSample[], outputNames: string[]): Promise<Map<string, OutputArray>[]> {
+  const ok = batch.filter((s) => s.error === undefined);
+  const perSample = batch.map(() => new Map<string, OutputArray>());
+  if (ok.length === 0) return perSample;
+  const def = prepared.integration.definition;
+  const feeds = new Map<string, BatchFeed>(
+    Object.entries(def.model.inputs).map(([modelInput, encName]) => {
+      const enc = def.inputs[encName]!;
+      return [modelInput, { dtype: enc.dtype, shape: enc.shape, samples: ok.map((s) => s.inputs.get(encName)!) }];
+    }),
+  );
+  const outputs = await session.runBatch(feeds, outputNames);
+  let k = 0;
+  batch.forEach((sample, i) => {
+    if (sample.error !== undefined) return;
+    for (const [name, arrays] of outputs) perSample[i]!.set(name, arrays[k]!);
+    k++;
+  });
+  return perSample;
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return /failed to allocate|bad_alloc|out of memory|\boom\b/i.test(errorText(error));
+}
+
+function rowsOf(manifest: RunManifest, output: string | undefined): number {
+  const entry = output === undefined ? undefined : manifest.checkpoint.embeddings[output];
+  return entry === undefined ? 0 : entry.bytes / 4 / entry.dim;
+}
+
+export function event(kind: RunManifest['events'][number]['kind'], message: string): RunManifest['events'][number] {
+  return { at: new Date().toISOString(), kind, message };
+}
+
+export type { SampleRecord };

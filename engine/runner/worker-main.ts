@@ -1,0 +1,86 @@
+import { EvalensError } from '../errors';
+import type { ResolvedEvalConfig } from '../config/load-config';
+import { errorText } from '../loader/load-script';
+import { RunStore } from '../runs/run-store';
+import type { RunStatus } from '../../shared/run-types';
+import { evaluateRun, event } from './evaluate-run';
+import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
+import { toRunnerSchema, type FromRunner } from './worker-protocol';
+
+/**
+ * The runner child process: evaluates one run in its own heap (`--max-old-space-size` set by
+ * the supervisor), so user code or a model that crashes or runs out of memory cannot take the
+ * CLI or VS Code down with it. Everything it does lands in the run store.
+ */
+
+let cancelReason: string | undefined;
+
+function send(message: FromRunner): void {
+  if (process.connected) process.send!(message);
+}
+
+process.on('disconnect', () => {
+  cancelReason ??= 'interrupted: the process supervising the run stopped';
+});
+
+process.on('message', (raw: unknown) => {
+  const message = toRunnerSchema.safeParse(raw);
+  if (!message.success) {
+    send({ type: 'log', message: `runner: ignored an invalid message (${message.error.issues[0]?.message})` });
+    return;
+  }
+  if (message.data.type === 'cancel') {
+    cancelReason = 'cancelled';
+    return;
+  }
+  const { storeRoot, runId, force } = message.data;
+  run(new RunStore(storeRoot), runId, force).then(
+    (result) => {
+      send({ type: 'finished', ...result });
+      process.disconnect?.();
+    },
+    (error: unknown) => {
+      send({ type: 'finished', status: 'failed', message: `runner crashed: ${errorText(error)}` });
+      process.exitCode = 1;
+      process.disconnect?.();
+    },
+  );
+});
+
+async function run(store: RunStore, runId: string, force: boolean): Promise<{ status: RunStatus; message?: string }> {
+  const manifest = store.read(runId);
+  const config = manifest.config as ResolvedEvalConfig;
+  let prepared;
+  try {
+    prepared = await prepareEvaluation(config);
+  } catch (error) {
+    const message = error instanceof EvalensError ? error.message : `Preparing the run failed: ${errorText(error)}.`;
+    store.update(runId, (m) => {
+      m.status = 'failed';
+      m.error = { message, resumable: true };
+      m.events.push(event('failed', message));
+    });
+    return { status: 'failed', message };
+  }
+  const what = changedInputs(manifest, prepared);
+  if (what !== undefined) {
+    if (!force) {
+      const message = resumeRefusal(runId, what);
+      store.update(runId, (m) => {
+        m.status = 'failed';
+        m.error = { message, resumable: true };
+        m.events.push(event('failed', message));
+      });
+      return { status: 'failed', message };
+    }
+    store.update(runId, (m) => {
+      m.hashes = prepared.hashes;
+      m.events.push(event('forced-resume', `resumed with --force although ${what} changed`));
+    });
+  }
+  const status = await evaluateRun(store, runId, prepared, {
+    cancelReason: () => cancelReason,
+    onProgress: (progress) => send({ type: 'progress', progress }),
+  });
+  return { status, message: store.read(runId).error?.message };
+}
