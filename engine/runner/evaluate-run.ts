@@ -116,7 +116,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
           const from = state.batchSize;
           state.batchSize = Math.max(1, Math.floor(from / 2));
           commit();
-          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${errorText(error)}); continuing with batches of ${state.batchSize}`)));
+          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${memoryDetail(error)}); continuing with batches of ${state.batchSize}`)));
           next = encodeBatch(prepared, bench, position, state.batchSize);
           continue;
         }
@@ -202,6 +202,12 @@ async function runBatch(prepared: PreparedEvaluation, session: ModelSession, bat
     k++;
   });
   return perSample;
+}
+
+/** The allocation that failed, without onnxruntime's source paths. */
+function memoryDetail(error: unknown): string {
+  const text = errorText(error);
+  return (/failed to allocate[^\n]*/i.exec(text)?.[0] ?? text).trim();
 }
 
 function isOutOfMemory(error: unknown): boolean {

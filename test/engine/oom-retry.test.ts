@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CLI, ROOT } from '../helpers/paths';
+import { buildModel, DataType } from '../helpers/onnx-writer';
+import { runManifestSchema, runResultsSchema } from '../../shared/run-types';
+
+/**
+ * A real out-of-memory in onnxruntime: the model's intermediate tensor takes 10 MB per sample,
+ * and the runner's address space is capped (RLIMIT_AS) so that a batch of 64 cannot be
+ * allocated while a batch of 32 can. The run must keep what it finished, halve the batch,
+ * record it, and complete with every sample exactly once.
+ */
+
+const PER_SAMPLE = 2_500_000;
+
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evalens-oom-'));
+  writeFileSync(
+    path.join(dir, 'model.onnx'),
+    buildModel({
+      nodes: [
+        { op: 'MatMul', inputs: ['x', 'w'], outputs: ['wide'] },
+        { op: 'MatMul', inputs: ['wide', 'v'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', type: { tensor: DataType.FLOAT, dims: ['batch', 1] } }],
+      outputs: [{ name: 'y', type: { tensor: DataType.FLOAT, dims: ['batch', 1] } }],
+      initializers: [
+        { name: 'w', dataType: DataType.FLOAT, dims: [1, PER_SAMPLE], floats: new Array<number>(PER_SAMPLE).fill(1e-3) },
+        { name: 'v', dataType: DataType.FLOAT, dims: [PER_SAMPLE, 1], floats: new Array<number>(PER_SAMPLE).fill(1e-3) },
+      ],
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'wide.integration.js'),
+    `const { defineIntegration } = require('evalens');
+module.exports = defineIntegration({
+  preprocess: () => ({ test: { length: 200, data: null } }),
+  inputs: { x: { shape: [1], dtype: 'float32', encode: (i) => Float32Array.of(i / 200) } },
+  groundTruths: { t: { shape: [1], dtype: 'float32', encode: (i) => Float32Array.of(i / 80) } },
+  model: { path: 'model.onnx', inputs: { x: 'x' }, outputs: { y: { role: 'prediction', task: 'regression', groundTruth: 't' } } },
+});`,
+  );
+  writeFileSync(
+    path.join(dir, 'evalens.eval.json'),
+    JSON.stringify({ name: 'wide', integration: 'wide.integration.js', benchmarks: [{ name: 'test', subset: 'test' }], batchSize: 64, memoryLimitMb: 256 }),
+  );
+  return dir;
+}
+
+/** Virtual memory of a process that has loaded onnxruntime and this model, in kB. */
+function baselineVmKb(dir: string): number {
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `require(${JSON.stringify(path.join(ROOT, 'node_modules', 'onnxruntime-node'))}).InferenceSession.create(${JSON.stringify(path.join(dir, 'model.onnx'))}).then(() => console.log(/VmSize:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]))`],
+    { encoding: 'utf8' },
+  );
+  return Number(probe.stdout.trim());
+}
+
+test('onnxruntime out of memory: finished samples kept, batch halved and recorded, every sample once', (t) => {
+  if (process.platform !== 'linux' || spawnSync('prlimit', ['--version']).status !== 0) {
+    t.skip('needs Linux and prlimit (util-linux) to cap the runner address space');
+    return;
+  }
+  const dir = workspace();
+  // Room for a batch of 32 (320 MB of intermediates) but not of 64 (640 MB).
+  const limitKb = baselineVmKb(dir) + 550_000;
+  const store = path.join(dir, 'runs');
+  const result = spawnSync('prlimit', [`--as=${limitKb * 1024}`, process.execPath, CLI, 'eval', '--config', path.join(dir, 'evalens.eval.json'), '--runs-dir', store, '--json'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr + result.stdout);
+  const summary = JSON.parse(result.stdout) as { runId: string; status: string };
+  assert.equal(summary.status, 'completed');
+
+  const manifest = runManifestSchema.parse(JSON.parse(readFileSync(path.join(store, summary.runId, 'manifest.json'), 'utf8')));
+  const halved = manifest.events.filter((e) => e.kind === 'batch-size-halved');
+  assert.ok(halved.length >= 1, 'the halving is recorded');
+  assert.match(halved[0]!.message, /ran out of memory on a batch of 64 .*Failed to allocate memory.*continuing with batches of 32/);
+  assert.ok(manifest.batchSize <= 32);
+
+  const records = readFileSync(path.join(store, summary.runId, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { position: number });
+  assert.deepEqual(records.map((r) => r.position), Array.from({ length: 200 }, (_, i) => i));
+  const results = runResultsSchema.parse(JSON.parse(readFileSync(path.join(store, summary.runId, 'results.json'), 'utf8')));
+  assert.equal(results.benchmarks[0]!.samples, 200);
+  assert.equal(results.benchmarks[0]!.errors, 0);
+});
