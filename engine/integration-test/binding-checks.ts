@@ -130,14 +130,14 @@ export function groundTruthHint(task: string): string {
   }
 }
 
-function perSampleSize(dims: Dim[] | null): number | undefined {
+export function perSampleSize(dims: Dim[] | null): number | undefined {
   if (dims === null || dims.length === 0) return undefined;
   const rest = dims.slice(1);
   return rest.every((d): d is number => typeof d === 'number') ? product(rest) : undefined;
 }
 
 /** Why a per-sample shape cannot feed model dims, or undefined when it can (a symbolic or unknown dim accepts any size). */
-function dimsProblem(shape: readonly number[], dims: Dim[] | null): string | undefined {
+export function dimsProblem(shape: readonly number[], dims: Dim[] | null): string | undefined {
   if (dims === null) return undefined;
   if (dims.length !== shape.length + 1) {
     return `the model expects ${dims.length - 1} per-sample dims after the batch dim, the encoder declares ${shape.length}`;

@@ -17,8 +17,11 @@ export interface RunControl {
   onProgress(progress: RunProgress): void;
 }
 
-/** Commit at least this often: the most work a crash can cost. */
-const COMMIT_EVERY_MS = 1000;
+/**
+ * Commit at least this often: the most work a crash can cost. EVALENS_COMMIT_EVERY_MS
+ * overrides it (the crash test sets 0, a commit after every batch, to kill runners mid-commit).
+ */
+const COMMIT_EVERY_MS = commitInterval(process.env.EVALENS_COMMIT_EVERY_MS, 1000);
 const COMMIT_EVERY_SAMPLES = 2048;
 
 /**
@@ -208,6 +211,11 @@ async function runBatch(prepared: PreparedEvaluation, session: ModelSession, bat
 function memoryDetail(error: unknown): string {
   const text = errorText(error);
   return (/failed to allocate[^\n]*/i.exec(text)?.[0] ?? text).trim();
+}
+
+function commitInterval(env: string | undefined, fallback: number): number {
+  const ms = env === undefined || env.trim() === '' ? Number.NaN : Number(env);
+  return Number.isFinite(ms) && ms >= 0 ? ms : fallback;
 }
 
 function isOutOfMemory(error: unknown): boolean {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadEvalConfig } from '../../engine/config/load-config';
 import { EvalensError } from '../../engine/errors';
 import { prepareEvaluation } from '../../engine/runner/prepare-evaluation';
-import { evalens, exampleWorkspace, writeConfig } from '../helpers/example-workspace';
+import { evalens, exampleWorkspace, writeConfig, type ConfigJson } from '../helpers/example-workspace';
 import { ROOT } from '../helpers/paths';
 
 function configError(file: string): EvalensError {
@@ -21,7 +21,7 @@ function configError(file: string): EvalensError {
 const dir = exampleWorkspace();
 
 /** Each field wrong in turn: the error names its JSON path. */
-const BAD_FIELDS: [string, (c: Record<string, any>) => void, RegExp][] = [
+const BAD_FIELDS: [string, (c: ConfigJson) => void, RegExp][] = [
   ['name missing', (c) => delete c.name, /name: Invalid input: expected string, received undefined/],
   ['name empty', (c) => (c.name = ''), /name: Too small/],
   ['integration not a string', (c) => (c.integration = 3), /integration: Invalid input: expected string, received number/],
@@ -75,7 +75,7 @@ test('checkpoints: a folder of ONNX files, one chosen by name or latest', () => 
   assert.match(configError(writeConfig(dir, (c) => (c.model = { path: '.' }), 'ckpt.eval.json')).message, /model\.checkpoint: model\.path is a folder: choose one of 'digits_cnn\.onnx' or 'latest'/);
 });
 
-async function preflightError(change: (c: Record<string, any>) => void): Promise<EvalensError> {
+async function preflightError(change: (c: ConfigJson) => void): Promise<EvalensError> {
   try {
     await prepareEvaluation(loadEvalConfig(writeConfig(dir, change, 'pre.eval.json')));
   } catch (error) {

@@ -12,8 +12,11 @@ export function exampleWorkspace(): string {
 }
 
 /** Rewrites the workspace's eval config with `change` applied; returns its path. */
-export function writeConfig(dir: string, change: (config: Record<string, unknown>) => void, name = 'evalens.eval.json'): string {
-  const config = JSON.parse(readFileSync(path.join(dir, 'evalens.eval.json'), 'utf8')) as Record<string, unknown>;
+/** A config as parsed JSON: tests reach into it freely. */
+export type ConfigJson = Record<string, any>;
+
+export function writeConfig(dir: string, change: (config: ConfigJson) => void, name = 'evalens.eval.json'): string {
+  const config = JSON.parse(readFileSync(path.join(dir, 'evalens.eval.json'), 'utf8')) as ConfigJson;
   change(config);
   const file = path.join(dir, name);
   writeFileSync(file, JSON.stringify(config, null, 2));

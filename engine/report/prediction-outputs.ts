@@ -1,0 +1,131 @@
+import type { RunResults } from '../../shared/run-types';
+import { softmax } from '../metrics';
+
+export type PredictionTask = 'classification' | 'binary' | 'multilabel' | 'regression';
+
+/** What reports and exports need to know of a prediction output of the model binding. */
+export interface PredictionOutput {
+  name: string;
+  task: PredictionTask;
+  labels?: readonly string[];
+  /** Ground-truth encoder the output is scored against. */
+  groundTruth?: string;
+  activation?: 'logits' | 'probabilities';
+}
+
+/** Where the prediction outputs came from: the integration's binding, or a guess from the results. */
+export type PredictionOutputSource = 'integration' | 'inferred';
+
+interface BindingLike {
+  role: string;
+  task?: PredictionTask;
+  labels?: readonly string[];
+  groundTruth?: string;
+  activation?: 'logits' | 'probabilities';
+}
+
+/** The prediction outputs of a model binding (`definition.model.outputs`), in binding order. */
+export function predictionOutputsOfBinding(outputs: Readonly<Record<string, BindingLike>>): PredictionOutput[] {
+  return Object.entries(outputs).flatMap(([name, b]) =>
+    b.role === 'prediction' && b.task !== undefined ? [{ name, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }] : [],
+  );
+}
+
+/**
+ * The prediction outputs as far as a run's own files tell, for when the integration cannot be
+ * read: the task from the shape of each output's results (no labels, no activation: values are
+ * told apart from logits as the aggregation does), the ground truth when there is only one.
+ */
+export function inferPredictionOutputs(outputNames: readonly string[], groundTruthNames: readonly string[], results: RunResults | undefined): PredictionOutput[] {
+  const groundTruth = groundTruthNames.length === 1 ? groundTruthNames[0] : undefined;
+  return outputNames.map((name) => {
+    const result = results?.benchmarks.map((b) => b.outputs[name]).find((r) => r !== undefined);
+    const task: PredictionTask = result === undefined ? 'regression' : 'per_class' in result ? 'classification' : 'threshold' in result ? 'binary' : 'regression';
+    return { name, task, groundTruth: result === undefined ? undefined : groundTruth };
+  });
+}
+
+/** A model's prediction for one sample, decoded as the output's task reads it. */
+export interface DecodedPrediction {
+  /** Predicted class (classification, binary). */
+  classIndex?: number;
+  /** Predicted classes (multilabel: probability ≥ 0.5). */
+  classIndices?: number[];
+  /** Probability of the predicted class (classification, binary). */
+  probability?: number;
+  /** Probability of the positive class (binary). */
+  positiveProbability?: number;
+  /** Raw values (regression). */
+  values?: readonly number[];
+}
+
+export function decodePrediction(output: PredictionOutput, values: readonly number[]): DecodedPrediction {
+  switch (output.task) {
+    case 'classification': {
+      const probabilities = classProbabilities(values, output.activation);
+      const classIndex = argmax(probabilities);
+      return { classIndex, probability: probabilities[classIndex] };
+    }
+    case 'binary': {
+      const positive = positiveProbability(values, output.activation);
+      const classIndex = positive >= 0.5 ? 1 : 0;
+      return { classIndex, probability: classIndex === 1 ? positive : 1 - positive, positiveProbability: positive };
+    }
+    case 'multilabel': {
+      const probabilities = independentProbabilities(values, output.activation);
+      return { classIndices: probabilities.flatMap((p, i) => (p >= 0.5 ? [i] : [])) };
+    }
+    case 'regression':
+      return { values };
+  }
+}
+
+/** The true class of a sample from its ground truth: a class index, or a one-hot row. */
+export function trueClass(output: PredictionOutput, truth: readonly number[]): number | undefined {
+  if (truth.length === 0) return undefined;
+  if (output.task === 'binary') return truth[0] === 1 ? 1 : 0;
+  return truth.length === 1 ? truth[0] : argmax(truth);
+}
+
+/** Classes marked in a multilabel ground truth (a 0/1 row). */
+export function trueClasses(truth: readonly number[]): number[] {
+  return truth.flatMap((v, i) => (v >= 0.5 ? [i] : []));
+}
+
+export function labelOf(output: PredictionOutput, classIndex: number): string {
+  return output.labels?.[classIndex] ?? String(classIndex);
+}
+
+// The same reading of raw outputs as the run's aggregation (engine/runner/aggregate-results.ts):
+// an undeclared activation is taken for logits unless the row already is a distribution.
+function classProbabilities(values: readonly number[], activation: PredictionOutput['activation']): number[] {
+  const logits = activation === 'logits' || (activation === undefined && !isProbabilityRow(values));
+  return logits ? Array.from(softmax(values)) : [...values];
+}
+
+function positiveProbability(values: readonly number[], activation: PredictionOutput['activation']): number {
+  if (values.length === 2) return classProbabilities(values, activation)[1]!;
+  const v = values[0] ?? 0;
+  const logits = activation === 'logits' || (activation === undefined && (v < 0 || v > 1));
+  return logits ? sigmoid(v) : v;
+}
+
+function independentProbabilities(values: readonly number[], activation: PredictionOutput['activation']): number[] {
+  const logits = activation === 'logits' || (activation === undefined && values.some((v) => v < 0 || v > 1));
+  return logits ? values.map(sigmoid) : [...values];
+}
+
+function isProbabilityRow(values: readonly number[]): boolean {
+  const sum = values.reduce((a, b) => a + b, 0);
+  return values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
+}
+
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
