@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { RunManifest, RunStatus, SampleRecord } from '../../shared/run-types';
+import type { RunManifest, RunStatus } from '../../shared/run-types';
 import { EvalensError } from '../errors';
 import { openModelSession, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
 import { errorText } from '../loader/load-script';
 import { AppendLog } from '../runs/append-log';
 import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
+import { event } from '../runs/run-event';
 import { aggregateResults } from './aggregate-results';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
 import { encodeSample, finishSample, type EncodedSample } from './sample-pipeline';
@@ -227,8 +228,3 @@ function rowsOf(manifest: RunManifest, output: string | undefined): number {
   return entry === undefined ? 0 : entry.bytes / 4 / entry.dim;
 }
 
-export function event(kind: RunManifest['events'][number]['kind'], message: string): RunManifest['events'][number] {
-  return { at: new Date().toISOString(), kind, message };
-}
-
-export type { SampleRecord };

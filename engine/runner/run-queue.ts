@@ -3,50 +3,16 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TERMINAL_STATUSES, type RunManifest, type RunStatus } from '../../shared/run-types';
 import { EvalensError } from '../errors';
-import { loadEvalConfig, type ResolvedEvalConfig } from '../config/load-config';
-import { fixedBatchSize } from '../inference/fixed-batch';
 import type { RunStore } from '../runs/run-store';
-import { event } from './evaluate-run';
-import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
+import { event } from '../runs/run-event';
 import { superviseRun, type SupervisedRun } from './supervisor';
 import type { RunProgress } from './worker-protocol';
 
 /**
- * Submits evaluation runs to the store's queue and processes it: queued runs run in
- * submission order, `concurrency` at a time, by whichever process holds the queue lock. The
- * queue is the store itself, so it survives a restart.
+ * Processes the store's queue: queued runs run in submission order, `concurrency` at a time,
+ * by whichever process holds the queue lock. The queue is the store itself, so it survives a
+ * restart. Loads no user code: runs are evaluated in runner child processes.
  */
-
-/** Validates a config, checks everything that can be checked before inference, and queues a run. */
-export async function submitEvaluation(store: RunStore, configPath: string): Promise<RunManifest> {
-  const config = loadEvalConfig(configPath);
-  const prepared = await prepareEvaluation(config);
-  return store.create({
-    kind: 'evaluation',
-    name: config.name,
-    config,
-    hashes: prepared.hashes,
-    benchmarks: prepared.benchmarks.map((b) => ({ name: b.name, total: b.indices.length })),
-    batchSize: fixedBatchSize(prepared.signature) ?? config.batchSize,
-  });
-}
-
-/**
- * Puts a stopped run back in the queue, to continue from its last checkpoint. Refuses, before
- * touching the run, when its model or script changed since it started (unless forced).
- */
-export async function requeueForResume(store: RunStore, runId: string, force: boolean): Promise<RunManifest> {
-  reconcileInterruptedRuns(store);
-  const manifest = store.read(runId);
-  if (manifest.status === 'completed') throw new EvalensError('resume-refused', `Run ${runId} is already completed: nothing to resume. Show it with: evalens runs show ${runId}`);
-  if (manifest.status === 'evaluating') throw new EvalensError('resume-refused', `Run ${runId} is being evaluated right now (process ${manifest.pid}). Cancel it first, or wait for it.`);
-  if (manifest.error !== undefined && !manifest.error.resumable) throw new EvalensError('resume-refused', `Run ${runId} cannot be resumed: ${manifest.error.message}`);
-  const what = changedInputs(manifest, await prepareEvaluation(manifest.config as ResolvedEvalConfig));
-  if (what !== undefined && !force) throw new EvalensError('resume-refused', resumeRefusal(runId, what));
-  return store.update(runId, (m) => {
-    m.status = 'queued';
-  });
-}
 
 export interface DrainOptions {
   concurrency: number;

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { RunStatus } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
-import { event } from './evaluate-run';
+import { event } from '../runs/run-event';
 import { fromRunnerSchema, type RunProgress, type ToRunner } from './worker-protocol';
 
 export interface SuperviseOptions {

@@ -3,7 +3,8 @@ import type { ResolvedEvalConfig } from '../config/load-config';
 import { errorText } from '../loader/load-script';
 import { RunStore } from '../runs/run-store';
 import type { RunStatus } from '../../shared/run-types';
-import { evaluateRun, event } from './evaluate-run';
+import { evaluateRun } from './evaluate-run';
+import { event } from '../runs/run-event';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { toRunnerSchema, type FromRunner } from './worker-protocol';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { RunStore } from '../../runs/run-store';
-import { requeueForResume, submitEvaluation } from '../../runner/run-queue';
+import { requeueForResume, submitEvaluation } from '../../runner/submit-run';
 import { EVAL_CONFIG_FILE } from '../../config/eval-config';
 import { positiveInt, type RegisterCommand } from '../cli-context';
 import { followRun } from './follow-run';
@@ -36,11 +36,16 @@ export const registerEvalCommands: RegisterCommand = (program, ctx) => {
     .option('--runs-dir <dir>', 'run store', DEFAULT_RUNS_DIR)
     .option('--force', 'resume even though the model or integration changed since the run started (recorded in the run)')
     .option('--concurrency <n>', 'queued runs evaluated at once', positiveInt, 1)
+    .option('--submit', 'put the run back in the queue and exit without evaluating it')
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, options: { runsDir: string; force?: boolean; concurrency: number; json?: boolean }) => {
+    .action(async (runId: string, options: { runsDir: string; force?: boolean; concurrency: number; submit?: boolean; json?: boolean }) => {
       ctx.setJson(options.json === true);
       const store = new RunStore(options.runsDir);
       const manifest = await requeueForResume(store, runId, options.force === true);
+      if (options.submit) {
+        process.stdout.write(options.json ? `${JSON.stringify({ runId, status: manifest.status }, null, 2)}\n` : `Queued run ${runId} to resume at ${manifest.checkpoint.records} samples.\n`);
+        return;
+      }
       if (!options.json) process.stderr.write(`Resuming run ${runId} at ${manifest.checkpoint.records} of ${manifest.benchmarks.reduce((n, b) => n + b.total, 0)} samples\n`);
       ctx.exit(await followRun(store, runId, { json: options.json === true, concurrency: options.concurrency, force: options.force }));
     });

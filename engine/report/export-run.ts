@@ -1,0 +1,175 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchmarkResult, RunManifest, RunResults } from '../../shared/run-types';
+import type { RunStore } from '../runs/run-store';
+import { CsvFileWriter, csvRecord, type CsvValue } from './csv';
+import { ParquetFileWriter } from './parquet-file-writer';
+import type { PredictionOutput } from './prediction-outputs';
+import { sampleTable, scanRecordShape } from './sample-table';
+
+export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  outDir: string;
+  formats: readonly ExportFormat[];
+  /** How to read each prediction output's raw values (task, labels, activation, ground truth). */
+  outputs: readonly PredictionOutput[];
+  /** Rows per Parquet row group: what the export holds in memory at once. */
+  rowGroupSize?: number;
+}
+
+export interface ExportedFile {
+  /** Absolute path. */
+  path: string;
+  description: string;
+  rows?: number;
+}
+
+export interface ExportReport {
+  runId: string;
+  status: RunManifest['status'];
+  outDir: string;
+  /** Committed sample records exported, of the samples the run scores. */
+  records: number;
+  total: number;
+  files: ExportedFile[];
+  /** What a reader of the files should know: a run not completed, results missing. */
+  notes: string[];
+}
+
+/**
+ * Writes a run's results and per-sample predictions as files other tools read: a summary
+ * table, per-benchmark details and the predictions table. Exports whatever the run has
+ * committed, so a failed or cancelled run exports the samples it finished. Each file is
+ * written under a temporary name and renamed when complete.
+ */
+export async function exportRun(store: RunStore, manifest: RunManifest, results: RunResults | undefined, options: ExportOptions): Promise<ExportReport> {
+  const outDir = path.resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
+  const report: ExportReport = { runId: manifest.runId, status: manifest.status, outDir, records: manifest.checkpoint.records, total, files: [], notes: [] };
+  if (manifest.status !== 'completed') {
+    report.notes.push(`Run ${manifest.runId} is ${manifest.status}, not completed: the export holds the ${manifest.checkpoint.records} of ${total} samples it committed${results === undefined ? ', and no scores (they are computed when a run completes)' : ''}.`);
+  }
+  const formats = new Set(options.formats);
+
+  if (formats.has('csv')) {
+    const file = path.join(outDir, 'summary.csv');
+    const rows = writeSummaryCsv(file, manifest, results);
+    report.files.push({ path: file, description: 'scores per benchmark', rows });
+  }
+  if (formats.has('json')) {
+    if (results === undefined) {
+      report.notes.push('benchmarks/*.json were not written: the run has no results.');
+    } else {
+      for (const benchmark of results.benchmarks) {
+        const file = path.join(outDir, 'benchmarks', `${fileNameOf(benchmark.name)}.json`);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeComplete(file, (partial) => writeFileSync(partial, `${JSON.stringify(benchmarkDetails(manifest, results, benchmark, options.outputs), null, 1)}\n`));
+        report.files.push({ path: file, description: `results of benchmark ${benchmark.name}: every metric, per class, confusion matrix` });
+      }
+    }
+  }
+  if (formats.has('csv') || formats.has('parquet')) {
+    report.files.push(...(await writePredictions(store, manifest, outDir, formats, options)));
+  }
+  return report;
+}
+
+async function writePredictions(store: RunStore, manifest: RunManifest, outDir: string, formats: ReadonlySet<ExportFormat>, options: ExportOptions): Promise<ExportedFile[]> {
+  const table = sampleTable(await scanRecordShape(store.records(manifest)), options.outputs);
+  const csvFile = path.join(outDir, 'predictions.csv');
+  const parquetFile = path.join(outDir, 'predictions.parquet');
+  const csv = formats.has('csv') ? new CsvFileWriter(partialOf(csvFile), table.columns.map((c) => c.name)) : undefined;
+  const parquet = formats.has('parquet')
+    ? new ParquetFileWriter(partialOf(parquetFile), table.columns, options.rowGroupSize ?? 10_000, { 'evalens.run_id': manifest.runId, 'evalens.run_status': manifest.status })
+    : undefined;
+  try {
+    for await (const record of store.records(manifest)) {
+      const row = table.row(record);
+      csv?.write(row);
+      parquet?.write(row);
+    }
+  } catch (error) {
+    csv?.close();
+    for (const file of [csvFile, parquetFile]) rmSync(partialOf(file), { force: true });
+    throw error;
+  }
+  csv?.close();
+  parquet?.close();
+  const files: ExportedFile[] = [];
+  if (csv !== undefined) {
+    renameSync(partialOf(csvFile), csvFile);
+    files.push({ path: csvFile, description: 'one row per sample: prediction, ground truth, metadata, metrics, losses', rows: csv.rows });
+  }
+  if (parquet !== undefined) {
+    renameSync(partialOf(parquetFile), parquetFile);
+    files.push({ path: parquetFile, description: 'the same rows as Parquet', rows: parquet.rows });
+  }
+  return files;
+}
+
+/** One row per benchmark: its counts and overall score, then every scalar metric any benchmark reports. */
+function writeSummaryCsv(file: string, manifest: RunManifest, results: RunResults | undefined): number {
+  const rows: CsvValue[][] = [];
+  let header: string[];
+  if (results === undefined) {
+    header = ['benchmark', 'samples', 'errors', 'overall_score', 'total'];
+    for (const b of manifest.benchmarks) rows.push([b.name, b.done, b.errors, null, b.total]);
+  } else {
+    const metricNames = [...new Set(results.benchmarks.flatMap(scalarMetricNames))];
+    header = ['benchmark', 'samples', 'errors', 'overall_score', ...metricNames];
+    for (const b of results.benchmarks) {
+      const scalars = scalarMetrics(b);
+      rows.push([b.name, b.samples, b.errors, b.overallScore, ...metricNames.map((m) => scalars.get(m) ?? null)]);
+    }
+  }
+  writeComplete(file, (partial) => writeFileSync(partial, [header, ...rows].map(csvRecord).join('')));
+  return rows.length;
+}
+
+/** The headline metrics as reported, then the scalars of every other prediction output, prefixed by its name. */
+function scalarMetrics(b: BenchmarkResult): Map<string, number | null> {
+  const scalars = new Map<string, number | null>(Object.entries(b.metrics));
+  for (const [output, result] of Object.entries(b.outputs).slice(1)) {
+    for (const [key, value] of Object.entries(result)) {
+      if (typeof value === 'number' || value === null) scalars.set(`${output}.${key}`, value);
+    }
+  }
+  return scalars;
+}
+
+function scalarMetricNames(b: BenchmarkResult): string[] {
+  return [...scalarMetrics(b).keys()];
+}
+
+function benchmarkDetails(manifest: RunManifest, results: RunResults, benchmark: BenchmarkResult, outputs: readonly PredictionOutput[]) {
+  const labels = Object.fromEntries(outputs.filter((o) => o.labels !== undefined && o.name in benchmark.outputs).map((o) => [o.name, o.labels]));
+  return {
+    runId: manifest.runId,
+    runName: manifest.name,
+    benchmark: benchmark.name,
+    samples: benchmark.samples,
+    errors: benchmark.errors,
+    overallScore: benchmark.overallScore,
+    metrics: benchmark.metrics,
+    outputs: benchmark.outputs,
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    gates: results.gates.filter((g) => g.benchmark === benchmark.name),
+  };
+}
+
+/** Benchmark names are identifiers in a valid config; anything else is encoded rather than trusted as a path. */
+function fileNameOf(name: string): string {
+  return /^[A-Za-z0-9_][\w.-]*$/.test(name) ? name : encodeURIComponent(name).replaceAll('.', '%2E');
+}
+
+function partialOf(file: string): string {
+  return `${file}.partial`;
+}
+
+function writeComplete(file: string, write: (partial: string) => void): void {
+  write(partialOf(file));
+  renameSync(partialOf(file), file);
+}
