@@ -4,8 +4,8 @@ import type { BenchmarkResult, RunManifest, RunResults } from '../../shared/run-
 import type { RunStore } from '../runs/run-store';
 import { CsvFileWriter, csvRecord, type CsvValue } from './csv';
 import { ParquetFileWriter } from './parquet-file-writer';
-import type { PredictionOutput } from './prediction-outputs';
-import { sampleTable, scanRecordShape } from './sample-table';
+import { inferPredictionOutputs, type PredictionOutput, type PredictionOutputSource } from './prediction-outputs';
+import { sampleTable, scanRecordShape, type RecordShape, type SampleTable } from './sample-table';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -13,8 +13,12 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export interface ExportOptions {
   outDir: string;
   formats: readonly ExportFormat[];
-  /** How to read each prediction output's raw values (task, labels, activation, ground truth). */
-  outputs: readonly PredictionOutput[];
+  /**
+   * How to read each prediction output's raw values (task, labels, activation, ground truth),
+   * from the integration's binding. Without them, tasks are inferred from the results and
+   * classes are named by their index.
+   */
+  outputs?: readonly PredictionOutput[];
   /** Rows per Parquet row group: what the export holds in memory at once. */
   rowGroupSize?: number;
 }
@@ -34,6 +38,7 @@ export interface ExportReport {
   records: number;
   total: number;
   files: ExportedFile[];
+  predictionOutputs: { source: PredictionOutputSource; outputs: PredictionOutput[] };
   /** What a reader of the files should know: a run not completed, results missing. */
   notes: string[];
 }
@@ -48,11 +53,26 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   const outDir = path.resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
-  const report: ExportReport = { runId: manifest.runId, status: manifest.status, outDir, records: manifest.checkpoint.records, total, files: [], notes: [] };
+  const formats = new Set(options.formats);
+  const writesPredictions = formats.has('csv') || formats.has('parquet');
+  const shape = writesPredictions || options.outputs === undefined ? await scanRecordShape(store.records(manifest)) : undefined;
+  const outputs = options.outputs ?? inferredOutputs(shape, results);
+  const report: ExportReport = {
+    runId: manifest.runId,
+    status: manifest.status,
+    outDir,
+    records: manifest.checkpoint.records,
+    total,
+    files: [],
+    predictionOutputs: { source: options.outputs === undefined ? 'inferred' : 'integration', outputs: [...outputs] },
+    notes: [],
+  };
   if (manifest.status !== 'completed') {
     report.notes.push(`Run ${manifest.runId} is ${manifest.status}, not completed: the export holds the ${manifest.checkpoint.records} of ${total} samples it committed${results === undefined ? ', and no scores (they are computed when a run completes)' : ''}.`);
   }
-  const formats = new Set(options.formats);
+  if (options.outputs === undefined && outputs.length > 0) {
+    report.notes.push(`Predictions were read without the integration's binding: tasks inferred from the results (${outputs.map((o) => `${o.name}: ${o.task}`).join(', ')}), classes named by their index.`);
+  }
 
   if (formats.has('csv')) {
     const file = path.join(outDir, 'summary.csv');
@@ -66,24 +86,28 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
       for (const benchmark of results.benchmarks) {
         const file = path.join(outDir, 'benchmarks', `${fileNameOf(benchmark.name)}.json`);
         mkdirSync(path.dirname(file), { recursive: true });
-        writeComplete(file, (partial) => writeFileSync(partial, `${JSON.stringify(benchmarkDetails(manifest, results, benchmark, options.outputs), null, 1)}\n`));
+        writeComplete(file, (partial) => writeFileSync(partial, `${JSON.stringify(benchmarkDetails(manifest, results, benchmark, outputs), null, 1)}\n`));
         report.files.push({ path: file, description: `results of benchmark ${benchmark.name}: every metric, per class, confusion matrix` });
       }
     }
   }
-  if (formats.has('csv') || formats.has('parquet')) {
-    report.files.push(...(await writePredictions(store, manifest, outDir, formats, options)));
+  if (writesPredictions && shape !== undefined) {
+    report.files.push(...(await writePredictions(store, manifest, sampleTable(shape, outputs), outDir, formats, options.rowGroupSize ?? 10_000)));
   }
   return report;
 }
 
-async function writePredictions(store: RunStore, manifest: RunManifest, outDir: string, formats: ReadonlySet<ExportFormat>, options: ExportOptions): Promise<ExportedFile[]> {
-  const table = sampleTable(await scanRecordShape(store.records(manifest)), options.outputs);
+function inferredOutputs(shape: RecordShape | undefined, results: RunResults | undefined): PredictionOutput[] {
+  const names = shape !== undefined ? [...shape.outputs.keys()] : [...new Set(results?.benchmarks.flatMap((b) => Object.keys(b.outputs)) ?? [])];
+  return inferPredictionOutputs(names, shape === undefined ? [] : [...shape.groundTruths.keys()], results);
+}
+
+async function writePredictions(store: RunStore, manifest: RunManifest, table: SampleTable, outDir: string, formats: ReadonlySet<ExportFormat>, rowGroupSize: number): Promise<ExportedFile[]> {
   const csvFile = path.join(outDir, 'predictions.csv');
   const parquetFile = path.join(outDir, 'predictions.parquet');
   const csv = formats.has('csv') ? new CsvFileWriter(partialOf(csvFile), table.columns.map((c) => c.name)) : undefined;
   const parquet = formats.has('parquet')
-    ? new ParquetFileWriter(partialOf(parquetFile), table.columns, options.rowGroupSize ?? 10_000, { 'evalens.run_id': manifest.runId, 'evalens.run_status': manifest.status })
+    ? new ParquetFileWriter(partialOf(parquetFile), table.columns, rowGroupSize, { 'evalens.run_id': manifest.runId, 'evalens.run_status': manifest.status })
     : undefined;
   try {
     for await (const record of store.records(manifest)) {

@@ -12,9 +12,15 @@ import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation
 import { encodeSample, finishSample, type EncodedSample } from './sample-pipeline';
 import type { RunProgress } from './worker-protocol';
 
+export interface StopRequest {
+  /** The supervising process went away (VS Code closed, the CLI was killed), rather than a user's cancel. */
+  interrupted: boolean;
+  message: string;
+}
+
 export interface RunControl {
   /** Polled between batches: stop there, keeping every finished sample. */
-  cancelReason(): string | undefined;
+  stopRequest(): StopRequest | undefined;
   onProgress(progress: RunProgress): void;
 }
 
@@ -99,11 +105,11 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       let position = state.progress[bi]!.done;
       let next = position < bench.indices.length ? encodeBatch(prepared, bench, position, state.batchSize) : undefined;
       while (next !== undefined) {
-        const reason = control.cancelReason();
-        if (reason !== undefined) {
+        const stop = control.stopRequest();
+        if (stop !== undefined) {
           return finish('cancelled', (m) => {
-            m.error = { message: reason, resumable: true };
-            m.events.push(event('cancelled', reason));
+            m.error = { message: stop.message, resumable: true };
+            m.events.push(event(stop.interrupted ? 'interrupted' : 'cancelled', stop.message));
           });
         }
         const batch = next;

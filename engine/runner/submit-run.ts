@@ -12,8 +12,8 @@ import { reconcileInterruptedRuns } from './run-queue';
  */
 
 /** Validates a config, checks everything that can be checked before inference, and queues a run. */
-export async function submitEvaluation(store: RunStore, configPath: string): Promise<RunManifest> {
-  const config = loadEvalConfig(configPath);
+export async function submitEvaluation(store: RunStore, configPath: string, only?: readonly string[]): Promise<RunManifest> {
+  const config = selectBenchmarks(loadEvalConfig(configPath), only);
   const prepared = await prepareEvaluation(config);
   return store.create({
     kind: 'evaluation',
@@ -42,3 +42,18 @@ export async function requeueForResume(store: RunStore, runId: string, force: bo
   });
 }
 
+
+/** The config narrowed to the named benchmarks (and the gates that apply to them). */
+function selectBenchmarks(config: ResolvedEvalConfig, only: readonly string[] | undefined): ResolvedEvalConfig {
+  if (only === undefined || only.length === 0) return config;
+  const names = config.benchmarks.map((b) => b.name);
+  const unknown = only.filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new EvalensError('usage', `${unknown.map((n) => `'${n}'`).join(', ')} ${unknown.length === 1 ? 'is not a benchmark' : 'are not benchmarks'} of ${config.configFile}; it defines ${names.map((n) => `'${n}'`).join(', ')}.`);
+  }
+  return {
+    ...config,
+    benchmarks: config.benchmarks.filter((b) => only.includes(b.name)),
+    gates: config.gates.filter((g) => g.benchmark === undefined || only.includes(g.benchmark)),
+  };
+}

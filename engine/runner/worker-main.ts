@@ -3,7 +3,7 @@ import type { ResolvedEvalConfig } from '../config/load-config';
 import { errorText } from '../loader/load-script';
 import { RunStore } from '../runs/run-store';
 import type { RunStatus } from '../../shared/run-types';
-import { evaluateRun } from './evaluate-run';
+import { evaluateRun, type StopRequest } from './evaluate-run';
 import { event } from '../runs/run-event';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { toRunnerSchema, type FromRunner } from './worker-protocol';
@@ -14,14 +14,14 @@ import { toRunnerSchema, type FromRunner } from './worker-protocol';
  * CLI or VS Code down with it. Everything it does lands in the run store.
  */
 
-let cancelReason: string | undefined;
+let stopRequest: StopRequest | undefined;
 
 function send(message: FromRunner): void {
   if (process.connected) process.send!(message);
 }
 
 process.on('disconnect', () => {
-  cancelReason ??= 'interrupted: the process supervising the run stopped';
+  stopRequest ??= { interrupted: true, message: 'Interrupted: the process supervising the run (the CLI or VS Code) stopped. Finished samples are kept: resume the run to finish it.' };
 });
 
 process.on('message', (raw: unknown) => {
@@ -31,7 +31,7 @@ process.on('message', (raw: unknown) => {
     return;
   }
   if (message.data.type === 'cancel') {
-    cancelReason = 'cancelled';
+    stopRequest ??= { interrupted: false, message: 'Cancelled. Finished samples are kept: resume the run to finish it.' };
     return;
   }
   const { storeRoot, runId, force } = message.data;
@@ -80,7 +80,7 @@ async function run(store: RunStore, runId: string, force: boolean): Promise<{ st
     });
   }
   const status = await evaluateRun(store, runId, prepared, {
-    cancelReason: () => cancelReason,
+    stopRequest: () => stopRequest,
     onProgress: (progress) => send({ type: 'progress', progress }),
   });
   return { status, message: store.read(runId).error?.message };

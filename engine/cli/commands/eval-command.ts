@@ -2,7 +2,7 @@ import path from 'node:path';
 import { RunStore } from '../../runs/run-store';
 import { requeueForResume, submitEvaluation } from '../../runner/submit-run';
 import { EVAL_CONFIG_FILE } from '../../config/eval-config';
-import { positiveInt, type RegisterCommand } from '../cli-context';
+import { collect, positiveInt, type RegisterCommand } from '../cli-context';
 import { followRun } from './follow-run';
 
 export const DEFAULT_RUNS_DIR = path.join('.evalens', 'runs');
@@ -13,14 +13,15 @@ export const registerEvalCommands: RegisterCommand = (program, ctx) => {
     .command('eval')
     .description('evaluate a model on the benchmarks of an eval config (a new run; queued runs go first)')
     .option('-c, --config <file>', 'eval config', EVAL_CONFIG_FILE)
+    .option('-b, --benchmark <name>', 'only this benchmark of the config (repeatable)', collect)
     .option('--runs-dir <dir>', 'run store (default: .evalens/runs beside the config)')
     .option('--concurrency <n>', 'queued runs evaluated at once', positiveInt, 1)
     .option('--submit', 'queue the run and exit without evaluating it')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { config: string; runsDir?: string; concurrency: number; submit?: boolean; json?: boolean }) => {
+    .action(async (options: { config: string; benchmark?: string[]; runsDir?: string; concurrency: number; submit?: boolean; json?: boolean }) => {
       ctx.setJson(options.json === true);
       const store = new RunStore(options.runsDir ?? path.join(path.dirname(path.resolve(options.config)), DEFAULT_RUNS_DIR));
-      const manifest = await submitEvaluation(store, options.config);
+      const manifest = await submitEvaluation(store, options.config, options.benchmark);
       if (options.submit) {
         process.stdout.write(options.json ? `${JSON.stringify({ runId: manifest.runId, status: manifest.status }, null, 2)}\n` : `Queued run ${manifest.runId} (${manifest.name}). Evaluate the queue with: evalens resume ${manifest.runId}\n`);
         return;
