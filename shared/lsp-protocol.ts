@@ -30,21 +30,21 @@ export interface IntegrationCommandArgs {
 /** The diagnostic `source` of everything the server reports, so clients can filter on it. */
 export const DIAGNOSTIC_SOURCE = 'evalens';
 
-/**
- * Attached by the server to a diagnostic's `data` when it knows a fix; read back by the
- * server itself in `textDocument/codeAction` (clients pass `data` through unchanged).
- */
-export interface DiagnosticFixData {
-  /** Document version the edits were computed for; fixes for another version are not offered. */
-  version: number;
-  fixes: DiagnosticFix[];
-}
-
-export interface DiagnosticFix {
-  title: string;
-  /** Edits of the diagnosed document, ranges in LSP positions (UTF-16). */
-  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
-}
-
 /** Glob patterns the server asks the client to watch (dynamic `workspace/didChangeWatchedFiles`). */
 export const WATCHED_FILE_GLOBS = ['**/*.onnx', '**/*.{ts,mts,cts,js,mjs,cjs,json}'] as const;
+
+/**
+ * `evalens/serverStats` request, sent by benchmarks and tests (any client may) to the server,
+ * which answers with its memory use, after a garbage collection when node runs with
+ * --expose-gc. Why: to check that memory stays bounded over many edits.
+ */
+export const SERVER_STATS_REQUEST = 'evalens/serverStats';
+
+export interface ServerStats {
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Whether a garbage collection ran first (node started with --expose-gc). */
+  collected: boolean;
+}

@@ -47,6 +47,16 @@ export const checkpointSchema = z.object({
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
+/** How the integration binds a model output: read from the script at submission, so reports never load user code. */
+export const outputBindingSchema = z.object({
+  role: z.enum(['prediction', 'latent']),
+  task: z.enum(['classification', 'binary', 'multilabel', 'regression']).optional(),
+  labels: z.array(z.string()).optional(),
+  groundTruth: z.string().optional(),
+  activation: z.enum(['logits', 'probabilities']).optional(),
+});
+export type OutputBinding = z.infer<typeof outputBindingSchema>;
+
 export const runManifestSchema = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
@@ -60,6 +70,8 @@ export const runManifestSchema = z.object({
   /** The resolved evaluation config (absolute paths), as the run uses it. */
   config: z.unknown(),
   hashes: z.object({ model: z.string(), script: z.string() }),
+  /** The model outputs the run records, as the integration binds them. */
+  outputs: z.record(z.string(), outputBindingSchema).default({}),
   benchmarks: z.array(benchmarkProgressSchema),
   batchSize: z.number().int().positive(),
   checkpoint: checkpointSchema,

@@ -17,7 +17,15 @@ import { toRunnerSchema, type FromRunner } from './worker-protocol';
 let stopRequest: StopRequest | undefined;
 
 function send(message: FromRunner): void {
-  if (process.connected) process.send!(message);
+  // A supervisor killed an instant ago still looks connected until 'disconnect' arrives; the
+  // send then fails with EPIPE. Given a callback, that failure is not an 'error' event that
+  // would crash the runner before it stops at the batch boundary (found by the crash test).
+  if (process.connected) process.send!(message, undefined, undefined, () => {});
+}
+
+/** Closes the IPC channel; disconnecting twice would emit an 'error' event (ERR_IPC_DISCONNECTED) and crash. */
+function disconnect(): void {
+  if (process.connected) process.disconnect();
 }
 
 process.on('disconnect', () => {
@@ -38,12 +46,12 @@ process.on('message', (raw: unknown) => {
   run(new RunStore(storeRoot), runId, force).then(
     (result) => {
       send({ type: 'finished', ...result });
-      process.disconnect?.();
+      disconnect();
     },
     (error: unknown) => {
       send({ type: 'finished', status: 'failed', message: `runner crashed: ${errorText(error)}` });
       process.exitCode = 1;
-      process.disconnect?.();
+      disconnect();
     },
   );
 });

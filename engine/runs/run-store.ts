@@ -26,6 +26,7 @@ export interface NewRun {
   name: string;
   config: unknown;
   hashes: RunManifest['hashes'];
+  outputs: RunManifest['outputs'];
   benchmarks: { name: string; total: number }[];
   batchSize: number;
 }
@@ -81,6 +82,7 @@ export class RunStore {
       seq: lastSeq,
       config: run.config,
       hashes: run.hashes,
+      outputs: run.outputs,
       benchmarks: run.benchmarks.map((b) => ({ name: b.name, total: b.total, done: 0, errors: 0 })),
       batchSize: run.batchSize,
       checkpoint: { records: 0, recordsBytes: 0, embeddings: {} },

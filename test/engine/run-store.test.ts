@@ -7,7 +7,7 @@ import { RunStore } from '../../engine/runs/run-store';
 import { AppendLog } from '../../engine/runs/append-log';
 import { EvalensError } from '../../engine/errors';
 
-const newRun = { kind: 'evaluation' as const, name: 'n', config: {}, hashes: { model: 'm', script: 's' }, benchmarks: [{ name: 'b', total: 3 }], batchSize: 8 };
+const newRun = { kind: 'evaluation' as const, name: 'n', config: {}, hashes: { model: 'm', script: 's' }, outputs: {}, benchmarks: [{ name: 'b', total: 3 }], batchSize: 8 };
 
 test('run ids cannot escape the store', () => {
   const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'evalens-store-')));
