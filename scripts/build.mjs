@@ -1,6 +1,7 @@
 // Bundles each part with esbuild. Native and runtime-resolved packages stay external:
 // onnxruntime-node (native binaries) and esbuild (transpiles user scripts at run time).
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -20,6 +21,11 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...node, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: ['engine/runner/worker-main.ts'], outfile: 'dist/worker.js' }),
+  build({ ...node, entryPoints: ['client/main.ts'], outfile: 'dist/client.js' }),
+  build({ ...node, entryPoints: ['server/main.ts'], outfile: 'dist/server.js', mainFields: ['module', 'main'], plugins: [(await import('../server/build/embed-plugin.mjs')).embedFiles] }),
 ]);
 chmodSync('dist/cli.js', 0o755);
+// The eval config's JSON Schema, generated from its zod schema (committed; VS Code validates evalens.eval.json with it).
+const schema = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/emit-config-schema.ts'], { stdio: 'inherit' });
+if (schema.status !== 0) process.exit(schema.status ?? 1);
 console.log(`built dist/ (evalens ${pkg.version})`);

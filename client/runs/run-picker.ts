@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { RunManifest, RunStatus } from '../../shared/run-types';
+import type { RunStore } from '../../engine/runs/run-store';
+
+interface RunItem extends vscode.QuickPickItem {
+  runId?: string;
+  /** The "load more" item carries the next page token. */
+  more?: string;
+}
+
+const ICON: Record<RunStatus, string> = {
+  queued: '$(clock)',
+  evaluating: '$(sync~spin)',
+  completed: '$(pass)',
+  failed: '$(error)',
+  cancelled: '$(circle-slash)',
+};
+
+/** Picks a run from the store, newest first, a page at a time (20 runs, then "Load more…"). */
+export async function pickRun(store: RunStore, title: string, status?: RunStatus[]): Promise<RunManifest | undefined> {
+  const quickPick = vscode.window.createQuickPick<RunItem>();
+  quickPick.title = title;
+  quickPick.placeholder = 'Type to filter runs by name or id';
+  quickPick.matchOnDescription = true;
+  quickPick.matchOnDetail = true;
+  const runs: RunManifest[] = [];
+  const load = (token?: string) => {
+    const page = store.list({ status, pageSize: 20, pageToken: token });
+    runs.push(...page.runs);
+    quickPick.items = [
+      ...runs.map((m) => describe(m)),
+      ...(page.nextPageToken ? [{ label: '$(ellipsis) Load more runs…', more: page.nextPageToken, alwaysShow: true }] : []),
+    ];
+    if (runs.length === 0) quickPick.placeholder = status ? `No ${status.join(' or ')} runs in ${store.root}` : `No runs in ${store.root}`;
+  };
+  load();
+  return new Promise((resolve) => {
+    quickPick.onDidAccept(() => {
+      const item = quickPick.selectedItems[0];
+      if (item?.more !== undefined) {
+        load(item.more);
+        return;
+      }
+      resolve(runs.find((m) => m.runId === item?.runId));
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      resolve(undefined);
+      quickPick.dispose();
+    });
+    quickPick.show();
+  });
+}
+
+function describe(m: RunManifest): RunItem {
+  const done = m.benchmarks.reduce((n, b) => n + b.done, 0);
+  const total = m.benchmarks.reduce((n, b) => n + b.total, 0);
+  return {
+    label: `${ICON[m.status]} ${m.name}`,
+    description: `${m.status} · ${done}/${total} samples`,
+    detail: `${m.runId} · ${new Date(m.createdAt).toLocaleString()}${m.error ? ` · ${m.error.message.slice(0, 120)}` : ''}`,
+    runId: m.runId,
+  };
+}
