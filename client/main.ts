@@ -8,6 +8,7 @@ import { EvaluationRunner } from './runs/evaluation-runner';
 import { EvaluationStatusBar } from './status-bar';
 import { onSettingsChanged } from './config';
 import { offerInterruptedRuns } from './runs/interrupted-runs';
+import { trackContextKeys } from './context-keys';
 
 let ctx: EvalensContext | undefined;
 
@@ -22,7 +23,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
     ctx!.log('restarting the language server');
     await client.restart();
   };
-  ctx.subscriptions.push(statusBar, explorer, ...registerCommands({ ctx, explorer, runner, restartServer }), onSettingsChanged(() => ctx!.log('settings changed')));
+  ctx.subscriptions.push(statusBar, explorer, ...registerCommands({ ctx, explorer, runner, restartServer }), onSettingsChanged(() => ctx!.log('settings changed')), trackContextKeys(ctx));
   extension.subscriptions.push(ctx);
   void vscode.commands.executeCommand('setContext', 'evalens.evaluating', false);
   await client.start();

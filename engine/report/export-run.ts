@@ -4,7 +4,7 @@ import type { BenchmarkResult, RunManifest, RunResults } from '../../shared/run-
 import type { RunStore } from '../runs/run-store';
 import { CsvFileWriter, csvRecord, type CsvValue } from './csv';
 import { ParquetFileWriter } from './parquet-file-writer';
-import { inferPredictionOutputs, type PredictionOutput, type PredictionOutputSource } from './prediction-outputs';
+import { inferPredictionOutputs, predictionOutputsOfBinding, type PredictionOutput, type PredictionOutputSource } from './prediction-outputs';
 import { sampleTable, scanRecordShape, type RecordShape, type SampleTable } from './sample-table';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
@@ -13,12 +13,6 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export interface ExportOptions {
   outDir: string;
   formats: readonly ExportFormat[];
-  /**
-   * How to read each prediction output's raw values (task, labels, activation, ground truth),
-   * from the integration's binding. Without them, tasks are inferred from the results and
-   * classes are named by their index.
-   */
-  outputs?: readonly PredictionOutput[];
   /** Rows per Parquet row group: what the export holds in memory at once. */
   rowGroupSize?: number;
 }
@@ -55,8 +49,10 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
   const formats = new Set(options.formats);
   const writesPredictions = formats.has('csv') || formats.has('parquet');
-  const shape = writesPredictions || options.outputs === undefined ? await scanRecordShape(store.records(manifest)) : undefined;
-  const outputs = options.outputs ?? inferredOutputs(shape, results);
+  const recorded = predictionOutputsOfBinding(manifest.outputs);
+  const source: PredictionOutputSource = recorded.length > 0 ? 'run' : 'inferred';
+  const shape = writesPredictions || source === 'inferred' ? await scanRecordShape(store.records(manifest)) : undefined;
+  const outputs = source === 'run' ? recorded : inferredOutputs(shape, results);
   const report: ExportReport = {
     runId: manifest.runId,
     status: manifest.status,
@@ -64,14 +60,14 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
     records: manifest.checkpoint.records,
     total,
     files: [],
-    predictionOutputs: { source: options.outputs === undefined ? 'inferred' : 'integration', outputs: [...outputs] },
+    predictionOutputs: { source, outputs },
     notes: [],
   };
   if (manifest.status !== 'completed') {
     report.notes.push(`Run ${manifest.runId} is ${manifest.status}, not completed: the export holds the ${manifest.checkpoint.records} of ${total} samples it committed${results === undefined ? ', and no scores (they are computed when a run completes)' : ''}.`);
   }
-  if (options.outputs === undefined && outputs.length > 0) {
-    report.notes.push(`Predictions were read without the integration's binding: tasks inferred from the results (${outputs.map((o) => `${o.name}: ${o.task}`).join(', ')}), classes named by their index.`);
+  if (source === 'inferred' && outputs.length > 0) {
+    report.notes.push(`The run did not record how its integration binds the model outputs: tasks were inferred from the results (${outputs.map((o) => `${o.name}: ${o.task}`).join(', ')}) and classes are named by their index.`);
   }
 
   if (formats.has('csv')) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { BenchmarkResult, GateResult, RunManifest, RunResults } from '../../shared/run-types';
 import { code, num, table, text } from './markdown';
+import { predictionOutputsOfBinding } from './prediction-outputs';
 
 export interface MarkdownReportOptions {
-  /** Class names per prediction output (from the integration's binding); class indices are shown without them. */
+  /** Class names per prediction output; default: the labels of the binding the run recorded, else class indices. */
   labels?: Readonly<Record<string, readonly string[]>>;
   /** Paths inside this folder (the workspace, the current folder) are shown relative to it. */
   baseDir?: string;
@@ -31,7 +32,8 @@ export function markdownReport(manifest: RunManifest, results: RunResults | unde
   } else {
     sections.push(benchmarkTable(results));
     if (results.gates.length > 0) sections.push(gateList(results.gates));
-    for (const benchmark of results.benchmarks) sections.push(...benchmarkDetails(benchmark, options));
+    const labels = options.labels ?? recordedLabels(manifest);
+    for (const benchmark of results.benchmarks) sections.push(...benchmarkDetails(benchmark, labels, options));
   }
   sections.push(configurationOf(manifest, options));
   return `${sections.join('\n\n')}\n`;
@@ -77,12 +79,16 @@ function gateList(gates: readonly GateResult[]): string {
   return ['## Gates', '', ...gates.map((g) => `- ${g.passed ? '✅' : '❌'} **${text(g.benchmark)}**: ${text(g.message)}`)].join('\n');
 }
 
-function benchmarkDetails(benchmark: BenchmarkResult, options: MarkdownReportOptions): string[] {
+function recordedLabels(manifest: RunManifest): Record<string, readonly string[]> {
+  return Object.fromEntries(predictionOutputsOfBinding(manifest.outputs).flatMap((o) => (o.labels === undefined ? [] : [[o.name, o.labels]])));
+}
+
+function benchmarkDetails(benchmark: BenchmarkResult, labelsByOutput: Readonly<Record<string, readonly string[]>>, options: MarkdownReportOptions): string[] {
   const sections: string[] = [];
   const outputs = Object.entries(benchmark.outputs);
   for (const [output, result] of outputs) {
     const heading = `## Benchmark ${text(benchmark.name)}${outputs.length > 1 ? `: ${text(output)}` : ''}`;
-    const labels = options.labels?.[output];
+    const labels = labelsByOutput[output];
     const parts = [heading];
     const perClass = perClassTable(result, labels, options.maxClassRows ?? 100);
     if (perClass !== undefined) parts.push('', perClass);

@@ -4,7 +4,12 @@ export type Align = 'left' | 'right';
 
 /** Text shown as is, inline: the characters that start emphasis, code, links, HTML or table cells escaped. */
 export function text(value: string): string {
-  return value.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  // Escaped only where they would act, so that raw reports stay readable: an underscore inside a
+  // word never starts emphasis (f1_macro), '<' only opens a tag before a letter, '/', '!' or '?',
+  // '&' only starts an entity before a letter or '#'.
+  return value
+    .replace(/[\\`*[\]|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ');
 }
 
 /** Inline code; a value holding backticks is fenced with more of them than it holds in a row. */
@@ -23,8 +28,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-/** A number as reports show it: integers whole, others to 4 decimals; null as a dash. */
+/** A score as reports show it, to 4 decimals; a missing one as a dash. */
 export function num(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
-  return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  return value === null || value === undefined ? '—' : value.toFixed(4);
 }

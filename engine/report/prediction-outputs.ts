@@ -13,8 +13,8 @@ export interface PredictionOutput {
   activation?: 'logits' | 'probabilities';
 }
 
-/** Where the prediction outputs came from: the integration's binding, or a guess from the results. */
-export type PredictionOutputSource = 'integration' | 'inferred';
+/** Where the prediction outputs came from: the binding recorded in the run, or a guess from its results. */
+export type PredictionOutputSource = 'run' | 'inferred';
 
 interface BindingLike {
   role: string;
@@ -24,7 +24,7 @@ interface BindingLike {
   activation?: 'logits' | 'probabilities';
 }
 
-/** The prediction outputs of a model binding (`definition.model.outputs`), in binding order. */
+/** The prediction outputs of a model binding (a run manifest's `outputs`, an integration's `model.outputs`), in binding order. */
 export function predictionOutputsOfBinding(outputs: Readonly<Record<string, BindingLike>>): PredictionOutput[] {
   return Object.entries(outputs).flatMap(([name, b]) =>
     b.role === 'prediction' && b.task !== undefined ? [{ name, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }] : [],
@@ -32,9 +32,10 @@ export function predictionOutputsOfBinding(outputs: Readonly<Record<string, Bind
 }
 
 /**
- * The prediction outputs as far as a run's own files tell, for when the integration cannot be
- * read: the task from the shape of each output's results (no labels, no activation: values are
- * told apart from logits as the aggregation does), the ground truth when there is only one.
+ * The prediction outputs as far as a run's records and results tell, for a run that did not
+ * record its binding: the task from the shape of each output's results (no labels, no
+ * activation: probabilities are told from logits as the aggregation does), the ground truth
+ * when there is only one.
  */
 export function inferPredictionOutputs(outputNames: readonly string[], groundTruthNames: readonly string[], results: RunResults | undefined): PredictionOutput[] {
   const groundTruth = groundTruthNames.length === 1 ? groundTruthNames[0] : undefined;

@@ -14,7 +14,7 @@ function packagedFiles(): string[] {
 
 test('the .vsix holds the bundles and runtime packages, no sources, tests or fixtures', () => {
   const files = packagedFiles();
-  for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js']) {
+  for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js', 'evalens.eval.schema.json']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
   assert.ok(files.some((f) => f.startsWith('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/')), 'onnxruntime-node linux-x64 binaries are packaged');

@@ -6,7 +6,6 @@ import { EvalensError, isEvalensError } from '../../errors';
 import { reconcileInterruptedRuns } from '../../runner/run-queue';
 import { RunStore } from '../../runs/run-store';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../report/export-run';
-import { predictionOutputsOfRun } from '../../report/integration-outputs';
 import { markdownReport } from '../../report/markdown-report';
 import { positiveInt, type CliContext, type RegisterCommand } from '../cli-context';
 import { formatRunDetails, runShowJson } from '../output/run-details';
@@ -104,15 +103,13 @@ function registerExport(runs: Command, ctx: CliContext): void {
       .description('write a run as files: summary.csv, benchmarks/<name>.json, predictions.csv and predictions.parquet')
       .argument('<runId>', 'the run to export')
       .option('--out <dir>', 'folder to write (default: ./evalens-export-<runId>)')
-      .option('--format <formats>', `comma-separated: ${EXPORT_FORMATS.join(', ')}`, exportFormats, [...EXPORT_FORMATS]),
+      .addOption(new Option('--format <formats>', `files to write, comma-separated: ${EXPORT_FORMATS.join(', ')}`).argParser(exportFormats).default([...EXPORT_FORMATS], EXPORT_FORMATS.join(','))),
   ).action(async (runId: string, options: StoreOptions & { out?: string; format: ExportFormat[] }) => {
     const store = openStore(options, ctx);
     reconcileInterruptedRuns(store);
     const manifest = store.read(runId);
     const results = store.readResults(runId);
-    const binding = await predictionOutputsOfRun(manifest);
-    const report = await exportRun(store, manifest, results, { outDir: options.out ?? `evalens-export-${runId}`, formats: options.format, outputs: binding.outputs });
-    if (binding.outputs === undefined && report.predictionOutputs.outputs.length > 0) report.notes.unshift(`Class labels are not exported: ${binding.reason}.`);
+    const report = await exportRun(store, manifest, results, { outDir: options.out ?? `evalens-export-${runId}`, formats: options.format });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;

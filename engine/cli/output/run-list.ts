@@ -40,7 +40,7 @@ export function runListEntry(manifest: RunManifest, results: RunResults | undefi
 
 type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
-const NAME_WIDTH = 40;
+const NAME_WIDTH = 48;
 
 /** The runs as a terminal table, newest first as listed. */
 export function formatRunList(entries: readonly RunListEntry[], paint: Paint): string {

@@ -1,0 +1,137 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CODE_SERVER, NODE24_BIN } from './e2e-tools';
+
+const env = () => ({ ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` });
+
+/** Installs a .vsix into a fresh extensions folder; returns it. */
+export function installExtension(vsix: string): { extensionsDir: string; userDataDir: string } {
+  const base = mkdtempSync(path.join(tmpdir(), 'evalens-cs-'));
+  const extensionsDir = path.join(base, 'extensions');
+  const userDataDir = path.join(base, 'data');
+  mkdirSync(extensionsDir);
+  const result = spawnSync(CODE_SERVER, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { env: env(), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`code-server could not install ${vsix}: ${result.stderr}`);
+  return { extensionsDir, userDataDir };
+}
+
+/** A code-server serving one folder, and a headless Chromium page on its workbench. */
+export class Workbench {
+  private constructor(
+    private readonly server: ChildProcess,
+    private readonly browser: Browser,
+    readonly page: Page,
+    readonly log: () => string,
+  ) {}
+
+  static async open(folder: string, dirs: { extensionsDir: string; userDataDir: string }, options: { trusted: boolean }): Promise<Workbench> {
+    const port = await freePort();
+    const args = ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir];
+    mkdirSync(path.join(dirs.userDataDir, 'User'), { recursive: true });
+    // Untrusted: the folder opens in Restricted Mode without the trust prompt.
+    writeFileSync(
+      path.join(dirs.userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ 'security.workspace.trust.startupPrompt': 'never', 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }),
+    );
+    if (options.trusted) args.push('--disable-workspace-trust');
+    const server = spawn(CODE_SERVER, [...args, folder], { env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor(() => output.includes('HTTP server listening'), 60_000, () => `code-server did not start:\n${output}`);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    return new Workbench(server, browser, page, () => output);
+  }
+
+  /** Runs a command from the palette by its title. */
+  async command(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Accepts the quick pick item whose label contains `text`. */
+  async pick(text: string): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+  }
+
+  /** Accepts the multi-select quick pick titled `title` as it is (its OK button). */
+  async acceptQuickInput(title: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
+    await widget.waitFor({ state: 'visible', timeout: 20_000 });
+    await widget.locator('.monaco-button', { hasText: 'OK' }).click();
+  }
+
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
+  }
+
+  /** Text of the Problems panel's rows, after opening it. */
+  async problems(): Promise<string[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    await this.page.locator('.markers-panel').waitFor({ timeout: 10_000 });
+    return this.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  }
+
+  /** Waits for a notification whose text matches; returns its text. */
+  async notification(pattern: RegExp, timeout = 60_000): Promise<string> {
+    const toast = this.page.locator('.notification-toast, .notifications-center .notification-list-item', { hasText: pattern }).first();
+    await toast.waitFor({ timeout });
+    return toast.innerText();
+  }
+
+  async screenshot(file: string): Promise<void> {
+    mkdirSync(path.dirname(file), { recursive: true });
+    await this.page.screenshot({ path: file });
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    if (this.server.pid !== undefined) {
+      try {
+        process.kill(-this.server.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function waitFor(condition: () => boolean, timeout: number, message: () => string): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(message());
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

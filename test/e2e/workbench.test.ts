@@ -1,0 +1,135 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers/paths';
+import { ensureTools, TOOLS } from './e2e-tools';
+import { installExtension, Workbench } from './code-server';
+
+/**
+ * The extension in a real VS Code workbench (code-server), driven by Chromium: the packaged
+ * .vsix installed, the example folder opened, diagnostics, the integration test in the Test
+ * Explorer, an evaluation, cancel and resume, and an untrusted workspace that runs nothing.
+ * Screenshots of each step go to test-results/e2e/.
+ */
+
+const SHOTS = path.join(ROOT, 'test-results', 'e2e');
+const tools = ensureTools((line) => console.log(`# e2e: ${line}`));
+let dirs: { extensionsDir: string; userDataDir: string } | undefined;
+
+before(() => {
+  if (!tools.ok) return;
+  rmSync(SHOTS, { recursive: true, force: true });
+  const vsix = path.join(TOOLS, 'evalens-e2e.vsix');
+  const packaged = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(packaged.status, 0, packaged.stderr);
+  dirs = installExtension(vsix);
+});
+
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evalens-e2e-ws-'));
+  cpSync(path.join(ROOT, 'examples', 'digits'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.evalens`) });
+  return dir;
+}
+
+/** The example with its ink metadata nested one level: the language server must flag it. */
+function addBrokenScript(dir: string): void {
+  const script = readFileSync(path.join(dir, 'digits.integration.ts'), 'utf8');
+  writeFileSync(path.join(dir, 'broken.integration.ts'), script.replace('mean_intensity: values.reduce((a, b) => a + b, 0) / values.length,', 'stats: { mean: values.reduce((a, b) => a + b, 0) / values.length },'));
+}
+
+const runsOf = (dir: string) => (existsSync(path.join(dir, '.evalens', 'runs')) ? readdirSync(path.join(dir, '.evalens', 'runs')).filter((n) => /^\d{8}-/.test(n)) : []);
+
+test('trusted workspace: diagnostics, integration test in the Test Explorer, evaluate, cancel and resume', { timeout: 600_000 }, async (t) => {
+  if (!tools.ok) return t.skip(tools.reason);
+  const dir = workspace();
+  addBrokenScript(dir);
+  const wb = await Workbench.open(dir, dirs!, { trusted: true });
+  try {
+    await wb.openFile('broken.integration.ts');
+    await wb.problems();
+    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /EV2\d\d/ }).first().waitFor({ timeout: 60_000 });
+    const problems = await wb.problems();
+    await wb.screenshot(path.join(SHOTS, '1-problems.png'));
+    assert.ok(problems.some((p) => /nested|flat/i.test(p)), `Problems: ${problems.join(' | ')}`);
+
+    await wb.openFile('digits.integration.ts');
+    await wb.command('Evalens: Run Integration Test');
+    await wb.command('View: Show Testing');
+    const testTree = wb.page.locator('.test-explorer .monaco-list-row');
+    const scriptRow = testTree.filter({ hasText: /digits\.integration\.ts.*samples/ }).first();
+    await scriptRow.waitFor({ timeout: 120_000 });
+    await scriptRow.locator('.monaco-tl-twistie').click();
+    await testTree.filter({ hasText: 'input:image' }).first().waitFor({ timeout: 20_000 });
+    await wb.screenshot(path.join(SHOTS, '2-test-explorer.png'));
+    const rows = await testTree.allInnerTexts();
+    assert.ok(rows.some((r) => r.includes('digits.integration.ts')), rows.join(' | '));
+
+    await wb.command('Evalens: Evaluate…');
+    await wb.pick('evalens.eval.json');
+    await wb.acceptQuickInput('Evaluate which benchmarks?');
+    await wb.notification(/completed: overall score/, 180_000);
+    await wb.screenshot(path.join(SHOTS, '3-evaluation-completed.png'));
+    assert.equal(runsOf(dir).length, 1);
+
+    // A slower evaluation to cancel part-way, then resume.
+    const config = JSON.parse(readFileSync(path.join(dir, 'evalens.eval.json'), 'utf8'));
+    config.benchmarks = [{ name: 'train', subset: 'train' }];
+    config.batchSize = 8;
+    config.name = 'slow';
+    writeFileSync(path.join(dir, 'slow.eval.json'), JSON.stringify(config));
+    writeFileSync(
+      path.join(dir, 'digits.integration.ts'),
+      readFileSync(path.join(dir, 'digits.integration.ts'), 'utf8').replace('encode: (index, subset) => Float32Array.from(pixels(index, subset.data)),', 'encode: (index, subset) => { const until = Date.now() + 4; while (Date.now() < until); return Float32Array.from(pixels(index, subset.data)); },'),
+    );
+    await wb.command('Evalens: Evaluate…');
+    await wb.pick('slow.eval.json');
+    await wb.page.locator('.statusbar-item', { hasText: /samples?|\/s/ }).first().waitFor({ timeout: 60_000 });
+    await wb.screenshot(path.join(SHOTS, '4-evaluation-progress.png'));
+    await wb.command('Evalens: Cancel Evaluation');
+    await wb.notification(/cancelled/, 60_000);
+    await wb.screenshot(path.join(SHOTS, '5-cancelled.png'));
+    const slow = runsOf(dir).map((id) => JSON.parse(readFileSync(path.join(dir, '.evalens', 'runs', id, 'manifest.json'), 'utf8'))).find((m) => m.name === 'slow');
+    assert.equal(slow.status, 'cancelled');
+    assert.ok(slow.checkpoint.records > 0 && slow.checkpoint.records < 1257);
+
+    await wb.command('Evalens: Resume Evaluation');
+    await wb.pick('slow');
+    await wb.notification(/completed: overall score/, 240_000);
+    await wb.screenshot(path.join(SHOTS, '6-resumed.png'));
+    const resumed = JSON.parse(readFileSync(path.join(dir, '.evalens', 'runs', slow.runId, 'manifest.json'), 'utf8'));
+    assert.equal(resumed.status, 'completed');
+    assert.equal(resumed.checkpoint.records, 1257);
+  } catch (error) {
+    await wb.screenshot(path.join(SHOTS, 'failure-trusted.png'));
+    throw error;
+  } finally {
+    await wb.close();
+  }
+});
+
+test('untrusted workspace: diagnostics work, nothing runs user code', { timeout: 300_000 }, async (t) => {
+  if (!tools.ok) return t.skip(tools.reason);
+  const dir = workspace();
+  addBrokenScript(dir);
+  const wb = await Workbench.open(dir, installExtension(path.join(TOOLS, 'evalens-e2e.vsix')), { trusted: false });
+  try {
+    await wb.openFile('broken.integration.ts');
+    await wb.command('Evalens: Run Integration Test');
+    const message = await wb.notification(/not trusted/, 30_000);
+    assert.match(message, /Trust the workspace/);
+    await wb.screenshot(path.join(SHOTS, '7-untrusted.png'));
+    await wb.command('Evalens: Evaluate…');
+    await wb.notification(/not trusted/, 30_000);
+    assert.deepEqual(runsOf(dir), [], 'no run was created');
+  } catch (error) {
+    await wb.screenshot(path.join(SHOTS, 'failure-untrusted.png'));
+    throw error;
+  } finally {
+    await wb.close();
+  }
+});
+
+after(() => undefined);
