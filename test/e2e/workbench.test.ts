@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers/paths';
 import { ensureTools, TOOLS } from './e2e-tools';
-import { installExtension, Workbench } from './code-server';
+import { installExtension, waitFor, Workbench } from './code-server';
 
 /**
  * The extension in a real VS Code workbench (code-server), driven by Chromium: the packaged
@@ -61,8 +61,12 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     const testTree = wb.page.locator('.test-explorer .monaco-list-row');
     const scriptRow = testTree.filter({ hasText: /digits\.integration\.ts.*samples/ }).first();
     await scriptRow.waitFor({ timeout: 120_000 });
-    await scriptRow.locator('.monaco-tl-twistie').click();
-    await testTree.filter({ hasText: 'input:image' }).first().waitFor({ timeout: 20_000 });
+    // The row may come up expanded or collapsed: toggle until its checks show.
+    for (let i = 0; i < 4 && (await testTree.filter({ hasText: 'input:image' }).count()) === 0; i++) {
+      await scriptRow.locator('.monaco-tl-twistie').click();
+      await wb.page.waitForTimeout(1000);
+    }
+    await testTree.filter({ hasText: 'input:image' }).first().waitFor({ timeout: 5_000 });
     await wb.screenshot(path.join(SHOTS, '2-test-explorer.png'));
     const rows = await testTree.allInnerTexts();
     assert.ok(rows.some((r) => r.includes('digits.integration.ts')), rows.join(' | '));
@@ -77,6 +81,7 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     // A slower evaluation to cancel part-way, then resume.
     const config = JSON.parse(readFileSync(path.join(dir, 'evalens.eval.json'), 'utf8'));
     config.benchmarks = [{ name: 'train', subset: 'train' }];
+    config.gates = [];
     config.batchSize = 8;
     config.name = 'slow';
     writeFileSync(path.join(dir, 'slow.eval.json'), JSON.stringify(config));
@@ -97,10 +102,11 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
 
     await wb.command('Evalens: Resume Evaluation');
     await wb.pick('slow');
-    await wb.notification(/completed: overall score/, 240_000);
+    const manifestFile = path.join(dir, '.evalens', 'runs', slow.runId, 'manifest.json');
+    await waitFor(() => JSON.parse(readFileSync(manifestFile, 'utf8')).status === 'completed', 240_000, () => `run ${slow.runId} did not complete after resume`);
+    await wb.notification(new RegExp(`run ${slow.runId} completed`), 30_000);
     await wb.screenshot(path.join(SHOTS, '6-resumed.png'));
-    const resumed = JSON.parse(readFileSync(path.join(dir, '.evalens', 'runs', slow.runId, 'manifest.json'), 'utf8'));
-    assert.equal(resumed.status, 'completed');
+    const resumed = JSON.parse(readFileSync(manifestFile, 'utf8'));
     assert.equal(resumed.checkpoint.records, 1257);
   } catch (error) {
     await wb.screenshot(path.join(SHOTS, 'failure-trusted.png'));
@@ -117,6 +123,8 @@ test('untrusted workspace: diagnostics work, nothing runs user code', { timeout:
   const wb = await Workbench.open(dir, installExtension(path.join(TOOLS, 'evalens-e2e.vsix')), { trusted: false });
   try {
     await wb.openFile('broken.integration.ts');
+    // The code lens shows once the extension and its language server are up.
+    await wb.page.locator('.codelens-decoration', { hasText: 'Run integration test' }).first().waitFor({ timeout: 60_000 });
     await wb.command('Evalens: Run Integration Test');
     const message = await wb.notification(/not trusted/, 30_000);
     assert.match(message, /Trust the workspace/);
