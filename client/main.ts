@@ -12,7 +12,13 @@ import { trackContextKeys } from './context-keys';
 
 let ctx: EvalensContext | undefined;
 
-export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+/** What activate returns: the parts tests inside VS Code look at. */
+export interface EvalensApi {
+  testController: vscode.TestController;
+  languageClient: import('vscode-languageclient/node').LanguageClient;
+}
+
+export async function activate(extension: vscode.ExtensionContext): Promise<EvalensApi> {
   ctx = new EvalensContext(extension);
   const statusBar = new EvaluationStatusBar();
   const explorer = new IntegrationTestExplorer(ctx);
@@ -29,6 +35,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   await client.start();
   ctx.log(`Evalens ${extension.extension.packageJSON.version as string} active; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted: nothing runs user code'}`);
   if (vscode.workspace.isTrusted) void offerInterruptedRuns(ctx, runner, reconcileInterruptedRuns);
+  return { testController: explorer.controller, languageClient: client };
 }
 
 export async function deactivate(): Promise<void> {
