@@ -1,5 +1,5 @@
 import type { RunResults } from '../../shared/run-types';
-import { softmax } from '../metrics';
+import { argmax, classProbabilities, independentProbabilities, positiveProbability } from '../metrics/activations';
 
 export type PredictionTask = 'classification' | 'binary' | 'multilabel' | 'regression';
 
@@ -97,36 +97,3 @@ export function labelOf(output: PredictionOutput, classIndex: number): string {
   return output.labels?.[classIndex] ?? String(classIndex);
 }
 
-// The same reading of raw outputs as the run's aggregation (engine/runner/aggregate-results.ts):
-// an undeclared activation is taken for logits unless the row already is a distribution.
-function classProbabilities(values: readonly number[], activation: PredictionOutput['activation']): number[] {
-  const logits = activation === 'logits' || (activation === undefined && !isProbabilityRow(values));
-  return logits ? Array.from(softmax(values)) : [...values];
-}
-
-function positiveProbability(values: readonly number[], activation: PredictionOutput['activation']): number {
-  if (values.length === 2) return classProbabilities(values, activation)[1]!;
-  const v = values[0] ?? 0;
-  const logits = activation === 'logits' || (activation === undefined && (v < 0 || v > 1));
-  return logits ? sigmoid(v) : v;
-}
-
-function independentProbabilities(values: readonly number[], activation: PredictionOutput['activation']): number[] {
-  const logits = activation === 'logits' || (activation === undefined && values.some((v) => v < 0 || v > 1));
-  return logits ? values.map(sigmoid) : [...values];
-}
-
-function isProbabilityRow(values: readonly number[]): boolean {
-  const sum = values.reduce((a, b) => a + b, 0);
-  return values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
-}
-
-function sigmoid(v: number): number {
-  return 1 / (1 + Math.exp(-v));
-}
-
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
-}

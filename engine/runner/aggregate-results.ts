@@ -1,6 +1,7 @@
 import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
-import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator, softmax } from '../metrics';
+import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator } from '../metrics';
+import { argmax, classProbabilities, positiveProbability } from '../metrics/activations';
 import { CompensatedSum } from '../metrics/float';
 import type { RunStore } from '../runs/run-store';
 import type { PreparedEvaluation } from './prepare-evaluation';
@@ -101,33 +102,10 @@ function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionO
   }
   const { acc } = entry;
   if (acc instanceof MulticlassAccumulator) {
-    acc.add(Float32Array.from(probabilities(values, binding)), truth.length === 1 ? truth[0]! : argmax(truth));
+    acc.add(Float32Array.from(classProbabilities(values, binding.activation)), truth.length === 1 ? truth[0]! : argmax(truth));
   } else if (acc instanceof BinaryAccumulator) {
-    acc.add(positiveProbability(values, binding), truth[0] === 1 ? 1 : 0);
+    acc.add(positiveProbability(values, binding.activation), truth[0] === 1 ? 1 : 0);
   } else {
     acc.add(values, truth);
   }
-}
-
-function isProbabilityRow(values: readonly number[]): boolean {
-  const sum = values.reduce((a, b) => a + b, 0);
-  return values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
-}
-
-function probabilities(values: readonly number[], binding: PredictionOutput): ArrayLike<number> {
-  const logits = binding.activation === 'logits' || (binding.activation === undefined && !isProbabilityRow(values));
-  return logits ? softmax(values) : values;
-}
-
-function positiveProbability(values: readonly number[], binding: PredictionOutput): number {
-  if (values.length === 2) return probabilities(values, binding)[1]!;
-  const v = values[0]!;
-  const logits = binding.activation === 'logits' || (binding.activation === undefined && (v < 0 || v > 1));
-  return logits ? 1 / (1 + Math.exp(-v)) : v;
-}
-
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }

@@ -1,0 +1,43 @@
+import { softmax } from './classification';
+
+/**
+ * How raw model outputs are read as probabilities, one rule for the run's metrics and for
+ * exports: a declared activation wins; undeclared, a row that already is a distribution is
+ * taken as probabilities, anything else as logits.
+ */
+
+export type Activation = 'logits' | 'probabilities' | undefined;
+
+export function classProbabilities(values: readonly number[], activation: Activation): number[] {
+  const logits = activation === 'logits' || (activation === undefined && !isProbabilityRow(values));
+  return logits ? Array.from(softmax(values)) : [...values];
+}
+
+/** The probability of the positive class of a binary output: one value (sigmoid of a logit, or a probability) or two (a distribution). */
+export function positiveProbability(values: readonly number[], activation: Activation): number {
+  if (values.length === 2) return classProbabilities(values, activation)[1]!;
+  const v = values[0] ?? 0;
+  const logits = activation === 'logits' || (activation === undefined && (v < 0 || v > 1));
+  return logits ? sigmoid(v) : v;
+}
+
+/** Per-class probabilities of a multilabel output, each class on its own. */
+export function independentProbabilities(values: readonly number[], activation: Activation): number[] {
+  const logits = activation === 'logits' || (activation === undefined && values.some((v) => v < 0 || v > 1));
+  return logits ? values.map(sigmoid) : [...values];
+}
+
+export function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+function isProbabilityRow(values: readonly number[]): boolean {
+  const sum = values.reduce((a, b) => a + b, 0);
+  return values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
+}
+
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
+}
