@@ -14,7 +14,18 @@ function packagedFiles(): string[] {
 
 test('the .vsix holds the bundles and runtime packages, no sources, tests or fixtures', () => {
   const files = packagedFiles();
-  for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js', 'evalens.eval.schema.json']) {
+  for (const required of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'dist/cli.js',
+    'dist/worker.js',
+    'dist/client.js',
+    'dist/server.js',
+    'evalens.eval.schema.json',
+    'node_modules/evalens-typescript-plugin/index.js',
+    'node_modules/evalens-typescript-plugin/types/evalens/index.d.ts',
+  ]) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
   assert.ok(files.some((f) => f.startsWith('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/')), 'onnxruntime-node linux-x64 binaries are packaged');
