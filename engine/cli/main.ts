@@ -5,11 +5,12 @@ import type { CliContext, RegisterCommand } from './cli-context';
 import { registerTestCommand } from './commands/test-command';
 import { registerEvalCommands } from './commands/eval-command';
 import { registerRunsCommand } from './commands/runs-command';
+import { registerLspCommand } from './commands/lsp-command';
 import { colour } from './terminal';
 
 declare const EVALENS_VERSION: string;
 
-const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand];
+const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand, registerLspCommand];
 
 /** Runs the CLI; resolves to the exit code instead of exiting, so tests and callers stay in control. */
 export async function runCli(argv: readonly string[]): Promise<number> {
