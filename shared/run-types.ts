@@ -50,7 +50,7 @@ export type Checkpoint = z.infer<typeof checkpointSchema>;
 /** How the integration binds a model output: read from the script at submission, so reports never load user code. */
 export const outputBindingSchema = z.object({
   role: z.enum(['prediction', 'latent']),
-  task: z.enum(['classification', 'binary', 'multilabel', 'regression']).optional(),
+  task: z.enum(['classification', 'binary', 'multilabel', 'regression', 'text']).optional(),
   labels: z.array(z.string()).optional(),
   groundTruth: z.string().optional(),
   activation: z.enum(['logits', 'probabilities']).optional(),
@@ -129,6 +129,8 @@ export const sampleRecordSchema = z.object({
   metadata: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   metrics: z.record(z.string(), z.number()),
   losses: z.record(z.string(), z.number()),
+  /** Text outputs as the integration decodes them, with the sample's reference texts. */
+  texts: z.record(z.string(), z.object({ hypothesis: z.string(), references: z.array(z.string()) })).optional(),
   /** Row of this sample in each latent output's embeddings file. */
   embeddingRow: z.number().int().nonnegative().optional(),
   error: z.object({ component: z.string(), message: z.string() }).optional(),

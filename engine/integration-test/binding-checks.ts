@@ -83,7 +83,7 @@ export function checkBindings(def: ValidatedDefinition, signature: ModelSignatur
       continue;
     }
     checks.pass('binding.output-exists', component);
-    if (binding.role !== 'prediction') continue;
+    if (binding.role !== 'prediction' || binding.task === 'text') continue;
     const perSample = perSampleSize(tensor.dims);
     if (binding.labels !== undefined && perSample !== undefined) {
       const expected = classCountOf(binding.task, binding.labels.length);

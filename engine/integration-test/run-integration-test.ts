@@ -14,6 +14,7 @@ import { checkEncoded, firstNonFinite, MetadataTracker, where } from './value-ch
 import { classCountOf } from './prediction-shapes';
 import { spreadIndices } from './sample-indices';
 import { Timings } from './timings';
+import { decodeText } from '../runner/sample-pipeline';
 
 export const DEFAULT_SAMPLES = 100;
 
@@ -227,14 +228,19 @@ function checkSampleOutputs(
       checks.pass('model.output-finite', component);
     }
     const binding = def.model.outputs[name];
-    if (binding?.role === 'prediction' && binding.labels !== undefined && !checks.hasFailed('binding.labels-count', component)) {
+    if (binding?.role === 'prediction' && binding.task === 'text') {
+      const text = decodeText(integration, name, binding, value, sample.subset, sample.ref);
+      if ('error' in text) checks.fail('output.text', component, text.error.message, sample.ref);
+      else checks.pass('output.text', component);
+    }
+    if (binding?.role === 'prediction' && binding.task !== 'text' && binding.labels !== undefined && !checks.hasFailed('binding.labels-count', component)) {
       if (classCountOf(binding.task, binding.labels.length).includes(value.length)) {
         checks.pass('binding.labels-count', component);
       } else {
         checks.fail('binding.labels-count', component, `Output '${name}' has ${value.length} values per sample (${where(sample.ref)}), but its ${binding.task} binding lists ${binding.labels.length} labels. Give exactly one label per class of the output.`, sample.ref);
       }
     }
-    if (binding?.role === 'prediction' && binding.groundTruth !== undefined && sample.groundTruthsOk) {
+    if (binding?.role === 'prediction' && binding.task !== 'text' && binding.groundTruth !== undefined && sample.groundTruthsOk) {
       checkGroundTruthValue(binding.task, binding.groundTruth, value.length, sample, checks);
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Encoder, IntegrationDefinition, MetadataFunction, SampleScore } from '../sdk';
+import type { Encoder, IntegrationDefinition, MetadataFunction, SampleScore, TextOutput } from '../sdk';
 
 /**
  * Runtime validation of what `defineIntegration` received: the SDK's types catch most of
@@ -28,7 +28,16 @@ const predictionSchema = z.object({
   activation: z.enum(['logits', 'probabilities']).optional(),
 });
 
+const textSchema = z.object({
+  role: z.literal('prediction'),
+  task: z.literal('text'),
+  decode: fn<TextOutput['decode']>(),
+  references: fn<TextOutput['references']>(),
+});
+
 const latentSchema = z.object({ role: z.literal('latent') });
+
+const outputSchema = z.union([textSchema, predictionSchema, latentSchema]);
 
 export const definitionSchema = z
   .object({
@@ -42,7 +51,7 @@ export const definitionSchema = z
     model: z.object({
       path: z.string().min(1, 'must be the path of an .onnx file, relative to the script'),
       inputs: z.record(z.string(), z.string()),
-      outputs: z.record(z.string(), z.discriminatedUnion('role', [predictionSchema, latentSchema])),
+      outputs: z.record(z.string(), outputSchema),
     }),
   })
   .superRefine((def, ctx) => {
@@ -57,14 +66,14 @@ export const definitionSchema = z
     }
     const groundTruths = Object.keys(def.groundTruths ?? {});
     for (const [output, binding] of Object.entries(def.model.outputs)) {
-      if (binding.role === 'prediction' && binding.groundTruth !== undefined && !groundTruths.includes(binding.groundTruth)) {
+      if (binding.role === 'prediction' && binding.task !== 'text' && binding.groundTruth !== undefined && !groundTruths.includes(binding.groundTruth)) {
         ctx.addIssue({
           code: 'custom',
           path: ['model', 'outputs', output, 'groundTruth'],
           message: `names ground-truth encoder '${binding.groundTruth}', which is not declared in 'groundTruths' (declared: ${list(groundTruths)})`,
         });
       }
-      if (binding.role === 'prediction' && binding.task !== 'regression' && binding.labels === undefined) {
+      if (binding.role === 'prediction' && binding.task !== 'regression' && binding.task !== 'text' && binding.labels === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['model', 'outputs', output, 'labels'],
@@ -105,4 +114,5 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(the definition)' : out;
 }
 
-export type ValidatedPrediction = Extract<ValidatedDefinition['model']['outputs'][string], { role: 'prediction' }>;
+export type ValidatedPrediction = Exclude<Extract<ValidatedDefinition['model']['outputs'][string], { role: 'prediction' }>, { task: 'text' }>;
+export type ValidatedText = Extract<ValidatedDefinition['model']['outputs'][string], { task: 'text' }>;

@@ -15,7 +15,7 @@ export interface MarkdownReportOptions {
 }
 
 /** Metrics shown in the benchmark table when reported, most read first. */
-const HEADLINE = ['accuracy', 'f1_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'r2', 'rmse', 'mae'];
+const HEADLINE = ['accuracy', 'f1_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'r2', 'rmse', 'mae', 'corpus_bleu4', 'exact_match'];
 const MAX_HEADLINE = 5;
 const MAX_CUSTOM = 3;
 

@@ -18,7 +18,7 @@ export type PredictionOutputSource = 'run' | 'inferred';
 
 interface BindingLike {
   role: string;
-  task?: PredictionTask;
+  task?: PredictionTask | 'text';
   labels?: readonly string[];
   groundTruth?: string;
   activation?: 'logits' | 'probabilities';
@@ -27,7 +27,8 @@ interface BindingLike {
 /** The prediction outputs of a model binding (a run manifest's `outputs`, an integration's `model.outputs`), in binding order. */
 export function predictionOutputsOfBinding(outputs: Readonly<Record<string, BindingLike>>): PredictionOutput[] {
   return Object.entries(outputs).flatMap(([name, b]) =>
-    b.role === 'prediction' && b.task !== undefined ? [{ name, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }] : [],
+    // Text outputs are recorded as decoded texts, not as values to read as classes.
+    b.role === 'prediction' && b.task !== undefined && b.task !== 'text' ? [{ name, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }] : [],
   );
 }
 

@@ -30,10 +30,12 @@ export interface RecordShape {
   metadata: Map<string, MetadataType>;
   metrics: Set<string>;
   losses: Set<string>;
+  /** Text outputs (decoded by the integration). */
+  texts: Set<string>;
 }
 
 export async function scanRecordShape(records: AsyncIterable<SampleRecord>): Promise<RecordShape> {
-  const shape: RecordShape = { records: 0, outputs: new Map(), groundTruths: new Map(), metadata: new Map(), metrics: new Set(), losses: new Set() };
+  const shape: RecordShape = { records: 0, outputs: new Map(), groundTruths: new Map(), metadata: new Map(), metrics: new Set(), losses: new Set(), texts: new Set() };
   for await (const record of records) {
     shape.records++;
     for (const [name, values] of Object.entries(record.outputs)) shape.outputs.set(name, Math.max(shape.outputs.get(name) ?? 0, values.length));
@@ -45,6 +47,7 @@ export async function scanRecordShape(records: AsyncIterable<SampleRecord>): Pro
     }
     for (const name of Object.keys(record.metrics)) shape.metrics.add(name);
     for (const name of Object.keys(record.losses)) shape.losses.add(name);
+    for (const name of Object.keys(record.texts ?? {})) shape.texts.add(name);
   }
   return shape;
 }
@@ -60,6 +63,7 @@ export function sampleTable(shape: RecordShape, outputs: readonly PredictionOutp
   const groups: ColumnGroup[] = [
     identityColumns(),
     ...known.map((o) => predictionColumns(o, shape)),
+    ...[...shape.texts].map((name) => textColumns(name)),
     ...[...shape.groundTruths].filter(([name]) => !scoredTruths.has(name)).map(([name, size]) => rawTruthColumns(name, size)),
     ...[...shape.metadata].map(([key, type]) => metadataColumn(key, type)),
     ...[...shape.metrics].map((name) => scoreColumn(`metric.${name}`, (r) => r.metrics[name])),
@@ -68,6 +72,20 @@ export function sampleTable(shape: RecordShape, outputs: readonly PredictionOutp
   return {
     columns: groups.flatMap((g) => g.columns),
     row: (record) => groups.flatMap((g) => g.cells(record)),
+  };
+}
+
+/** A text output: the decoded text and its references (joined with ' | '). */
+function textColumns(name: string): ColumnGroup {
+  return {
+    columns: [
+      { name: `${name}.text`, type: 'string' },
+      { name: `${name}.references`, type: 'string' },
+    ],
+    cells: (r) => {
+      const text = r.texts?.[name];
+      return text === undefined ? [null, null] : [text.hypothesis, text.references.join(' | ')];
+    },
   };
 }
 

@@ -1,18 +1,18 @@
 import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
-import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator } from '../metrics';
+import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
 import { argmax, classProbabilities, positiveProbability } from '../metrics/activations';
 import { CompensatedSum } from '../metrics/float';
 import type { RunStore } from '../runs/run-store';
 import type { PreparedEvaluation } from './prepare-evaluation';
 import { evaluateGates } from './gates';
 
-type Accumulator = MulticlassAccumulator | BinaryAccumulator | RegressionAccumulator;
+type Accumulator = MulticlassAccumulator | BinaryAccumulator | RegressionAccumulator | TextAccumulator;
 
 interface BenchmarkTally {
   samples: number;
   errors: number;
-  outputs: Map<string, { binding: PredictionOutput; acc: Accumulator }>;
+  outputs: Map<string, { task: PredictionOutput['task'] | 'text'; acc: Accumulator }>;
   means: Map<string, { sum: CompensatedSum; n: number }>;
 }
 
@@ -22,7 +22,8 @@ interface BenchmarkTally {
  */
 export async function aggregateResults(store: RunStore, manifest: RunManifest, prepared: PreparedEvaluation): Promise<RunResults> {
   const def = prepared.integration.definition;
-  const scored = Object.entries(def.model.outputs).filter((entry): entry is [string, PredictionOutput] => entry[1].role === 'prediction' && entry[1].groundTruth !== undefined);
+  const scored = Object.entries(def.model.outputs).filter((entry): entry is [string, PredictionOutput] => entry[1].role === 'prediction' && entry[1].task !== 'text' && entry[1].groundTruth !== undefined);
+  const texts = Object.entries(def.model.outputs).filter(([, b]) => b.role === 'prediction' && b.task === 'text').map(([name]) => name);
   const tallies = new Map<string, BenchmarkTally>(
     manifest.benchmarks.map((b) => [b.name, { samples: 0, errors: 0, outputs: new Map(), means: new Map() }]),
   );
@@ -34,6 +35,7 @@ export async function aggregateResults(store: RunStore, manifest: RunManifest, p
       continue;
     }
     for (const [name, binding] of scored) addPrediction(tally, name, binding, record);
+    for (const name of texts) addText(tally, name, record);
     for (const [name, value] of [...Object.entries(record.metrics), ...Object.entries(record.losses)]) {
       const mean = tally.means.get(name) ?? { sum: new CompensatedSum(), n: 0 };
       mean.sum.add(value);
@@ -47,13 +49,13 @@ export async function aggregateResults(store: RunStore, manifest: RunManifest, p
     const outputs: BenchmarkResult['outputs'] = {};
     let headline: Record<string, unknown> | undefined;
     let overallScore: number | null = null;
-    for (const [output, { binding, acc }] of tally.outputs) {
+    for (const [output, { task, acc }] of tally.outputs) {
       if (acc.count === 0) continue;
       const result = acc.result() as unknown as Record<string, unknown>;
       outputs[output] = result;
       if (headline === undefined) {
         headline = result;
-        overallScore = scoreOf(binding.task, result);
+        overallScore = scoreOf(task, result);
       }
     }
     const metrics: Record<string, number | null> = {};
@@ -75,7 +77,7 @@ export async function aggregateResults(store: RunStore, manifest: RunManifest, p
  * The overall score of a benchmark, one number to rank runs by: accuracy for classification,
  * ROC AUC for binary (accuracy when only one class is present), R² for regression.
  */
-export function scoreOf(task: PredictionOutput['task'], result: Record<string, unknown>): number | null {
+export function scoreOf(task: PredictionOutput['task'] | 'text', result: Record<string, unknown>): number | null {
   const pick = (key: string) => (typeof result[key] === 'number' ? (result[key] as number) : null);
   switch (task) {
     case 'classification':
@@ -84,9 +86,22 @@ export function scoreOf(task: PredictionOutput['task'], result: Record<string, u
       return pick('roc_auc') ?? pick('accuracy');
     case 'regression':
       return pick('r2');
+    case 'text':
+      return pick('corpus_bleu4');
     case 'multilabel':
       return null;
   }
+}
+
+function addText(tally: BenchmarkTally, name: string, record: SampleRecord): void {
+  const text = record.texts?.[name];
+  if (text === undefined) return;
+  let entry = tally.outputs.get(name);
+  if (entry === undefined) {
+    entry = { task: 'text', acc: new TextAccumulator() };
+    tally.outputs.set(name, entry);
+  }
+  (entry.acc as TextAccumulator).add(whitespaceTokenize(text.hypothesis), text.references.map(whitespaceTokenize));
 }
 
 function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionOutput, record: SampleRecord): void {
@@ -97,7 +112,7 @@ function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionO
   if (entry === undefined) {
     const acc = binding.task === 'classification' ? new MulticlassAccumulator({ numClasses: values.length }) : binding.task === 'binary' ? new BinaryAccumulator() : binding.task === 'regression' ? new RegressionAccumulator({ outputs: values.length }) : undefined;
     if (acc === undefined) return;
-    entry = { binding, acc };
+    entry = { task: binding.task, acc };
     tally.outputs.set(name, entry);
   }
   const { acc } = entry;
@@ -105,7 +120,7 @@ function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionO
     acc.add(Float32Array.from(classProbabilities(values, binding.activation)), truth.length === 1 ? truth[0]! : argmax(truth));
   } else if (acc instanceof BinaryAccumulator) {
     acc.add(positiveProbability(values, binding.activation), truth[0] === 1 ? 1 : 0);
-  } else {
+  } else if (acc instanceof RegressionAccumulator) {
     acc.add(values, truth);
   }
 }

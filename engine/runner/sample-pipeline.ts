@@ -6,6 +6,8 @@ import { formatLocation, userFrame } from '../loader/user-stack';
 import type { AnyTensorArray } from '../inference/dtypes';
 import type { OutputArray } from '../inference/onnx-session';
 import { encodedProblem, firstNonFinite, flattenMetadata, where } from '../integration-test/value-checks';
+import { describeValue } from '../inference/dtypes';
+import type { ValidatedText } from '../loader/definition-schema';
 
 export interface SampleError {
   component: string;
@@ -88,8 +90,16 @@ export function finishSample(
     if (bad !== undefined) {
       return { record: { ...record, error: { component: `output:${name}`, message: `Model output '${name}' is ${values[bad]} at element ${bad} for ${where(ref)}. Check this sample's inputs and the model's numerical stability.` } }, latents: new Map() };
     }
-    if (def.model.outputs[name]?.role === 'latent') latents.set(name, Float32Array.from(values as Float32Array));
-    else record.outputs[name] = Array.from(values, Number);
+    const binding = def.model.outputs[name];
+    if (binding?.role === 'latent') {
+      latents.set(name, Float32Array.from(values as Float32Array));
+    } else if (binding?.task === 'text') {
+      const text = decodeText(integration, name, binding, values, subset, ref);
+      if ('error' in text) return { record: { ...record, error: text.error }, latents: new Map() };
+      record.texts = { ...record.texts, [name]: text.ok };
+    } else {
+      record.outputs[name] = Array.from(values, Number);
+    }
   }
   if (subset.name === 'unlabeled') return { record, latents };
   const result = { index: sample.index, subset, outputs: Object.fromEntries(outputs), groundTruths: Object.fromEntries(sample.groundTruths) };
@@ -105,6 +115,31 @@ export function finishSample(
     }
   }
   return { record, latents };
+}
+
+/** A text output's decoded text and the sample's references (none for unlabeled samples). */
+export function decodeText(
+  integration: LoadedIntegration,
+  name: string,
+  binding: ValidatedText,
+  values: OutputArray,
+  subset: SubsetRef,
+  ref: { subset: string; sample: number },
+): { ok: { hypothesis: string; references: string[] } } | { error: SampleError } {
+  const component = `output:${name}`;
+  const hypothesis = call(integration, component, `text decoder of output '${name}' for ${where(ref)}`, () => binding.decode(values));
+  if ('error' in hypothesis) return hypothesis;
+  if (typeof hypothesis.ok !== 'string') {
+    return { error: { component, message: `The text decoder of output '${name}' returned ${describeValue(hypothesis.ok)} for ${where(ref)}; decode() must return a string.` } };
+  }
+  if (subset.name === 'unlabeled') return { ok: { hypothesis: hypothesis.ok, references: [] } };
+  const references = call(integration, component, `references of output '${name}' at ${where(ref)}`, () => binding.references(ref.sample, subset));
+  if ('error' in references) return references;
+  const list = typeof references.ok === 'string' ? [references.ok] : references.ok;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((r) => typeof r === 'string')) {
+    return { error: { component, message: `references() of output '${name}' returned ${describeValue(references.ok)} at ${where(ref)}; return the reference text, or a non-empty array of them.` } };
+  }
+  return { ok: { hypothesis: hypothesis.ok, references: list } };
 }
 
 function call(integration: LoadedIntegration, component: string, what: string, fn: () => unknown): { ok: unknown } | { error: SampleError } {

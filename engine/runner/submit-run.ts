@@ -20,7 +20,11 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
     name: config.name,
     config,
     hashes: prepared.hashes,
-    outputs: Object.fromEntries(Object.entries(prepared.integration.definition.model.outputs).filter(([name]) => prepared.signature.outputs.some((o) => o.name === name))),
+    outputs: Object.fromEntries(
+      Object.entries(prepared.integration.definition.model.outputs)
+        .filter(([name]) => prepared.signature.outputs.some((o) => o.name === name))
+        .map(([name, b]) => [name, b.role === 'latent' ? { role: 'latent' as const } : b.task === 'text' ? { role: 'prediction' as const, task: 'text' as const } : { role: b.role, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }]),
+    ),
     benchmarks: prepared.benchmarks.map((b) => ({ name: b.name, total: b.indices.length })),
     batchSize: fixedBatchSize(prepared.signature) ?? config.batchSize,
   });

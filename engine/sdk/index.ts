@@ -72,6 +72,8 @@ export type SampleScore<TData = unknown> = (sample: SampleResult<TData>) => numb
 
 export type PredictionTask = 'classification' | 'binary' | 'multilabel' | 'regression';
 
+export type OutputArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+
 export interface PredictionOutput {
   readonly role: 'prediction';
   readonly task: PredictionTask;
@@ -83,19 +85,32 @@ export interface PredictionOutput {
   readonly activation?: 'logits' | 'probabilities';
 }
 
+/**
+ * An output the integration decodes to text (token ids to a sentence, say), scored with
+ * corpus BLEU-4 and exact match against the reference texts of each sample.
+ */
+export interface TextOutput<TData = unknown> {
+  readonly role: 'prediction';
+  readonly task: 'text';
+  /** The text of one sample's output values. */
+  decode(values: OutputArray): string;
+  /** The reference text(s) of a sample; tokens are separated by whitespace. */
+  references(index: number, subset: SubsetRef<TData>): string | readonly string[];
+}
+
 export interface LatentOutput {
   readonly role: 'latent';
 }
 
-export type OutputBinding = PredictionOutput | LatentOutput;
+export type OutputBinding<TData = unknown> = PredictionOutput | TextOutput<TData> | LatentOutput;
 
-export interface ModelBinding {
+export interface ModelBinding<TData = unknown> {
   /** Path of the ONNX file, relative to the integration script. */
   readonly path: string;
   /** Model input name → name of the input encoder that feeds it. */
   readonly inputs: Readonly<Record<string, string>>;
   /** Model output name → its role. Outputs not named here are ignored. */
-  readonly outputs: Readonly<Record<string, OutputBinding>>;
+  readonly outputs: Readonly<Record<string, OutputBinding<TData>>>;
 }
 
 /** Encoders by name; each one's `encode` must return the array type of its own `dtype`. */
@@ -115,7 +130,7 @@ export interface IntegrationDefinition<
   readonly metadata?: Readonly<Record<string, MetadataFunction<TData>>>;
   readonly metrics?: Readonly<Record<string, SampleScore<TData>>>;
   readonly losses?: Readonly<Record<string, SampleScore<TData>>>;
-  readonly model: ModelBinding;
+  readonly model: ModelBinding<TData>;
 }
 
 /** Marks an object as an Evalens integration; shared across module copies via the global symbol registry. */

@@ -22,7 +22,7 @@ test('New Integration Script: the scaffold for a model loads, binds every model 
   assert.equal(loaded.definition.inputs.image!.dtype, 'float32');
   assert.deepEqual(Object.keys(loaded.definition.model.outputs), ['logits', 'embedding']);
   const logits = loaded.definition.model.outputs.logits!;
-  assert.equal(logits.role === 'prediction' && logits.labels?.length, 10);
+  assert.equal(logits.role === 'prediction' && logits.task === 'classification' && logits.labels?.length, 10);
   assert.equal(loaded.modelPath, model);
 
   const report = await runIntegrationTest({ scriptPath: script });

@@ -130,9 +130,9 @@ test(`kill -9 at ${KILLS} random moments, resume each time: records, embeddings 
     const killsLeft = KILLS - rounds.length;
     // Spread the kills over what is left of the run: a random moment within an equal share of
     // the remaining time (at the reference run's speed), and in any case before this round
-    // commits more than 9/10 of an equal share of the remaining samples, so that every kill
-    // lands before the run ends however fast it goes.
-    const moment = { delayMs: random() * ((TOTAL - done) / samplesPerMs / killsLeft), maxRecords: done + Math.floor((0.9 * (TOTAL - done)) / killsLeft) };
+    // commits more than 9/10 of an equal share of the remaining samples (less the one batch a
+    // kill can still let through), so that every kill lands before the run ends however fast it goes.
+    const moment = { delayMs: random() * ((TOTAL - done) / samplesPerMs / killsLeft), maxRecords: done + Math.max(0, Math.floor((0.9 * (TOTAL - done)) / killsLeft) - BATCH) };
     if (mode !== 'none') await kill(mode, cli, moment, runsDir, () => runId ?? onlyRunId(runsDir), random, round);
     const exit = await cli.exited;
     await waitGone(cli.descendants(), 20_000, 'the runner did not exit');
@@ -260,7 +260,7 @@ function sigkill(pid: number | undefined): void {
 /** Waits for the moment, then kills what `mode` says. */
 async function kill(mode: Mode, cli: Cli, moment: { delayMs: number; maxRecords: number }, runsDir: string, runIdOf: () => string | undefined, random: () => number, round: Round): Promise<void> {
   if (mode === 'startup') {
-    await sleepWhile(cli, random() * 700);
+    await sleepWhile(cli, random() * 700, () => (tryReadManifestOf(runsDir, runIdOf())?.checkpoint.records ?? 0) >= moment.maxRecords);
     const children = cli.descendants();
     sigkill(cli.pid);
     children.forEach(sigkill);
@@ -269,8 +269,7 @@ async function kill(mode: Mode, cli: Cli, moment: { delayMs: number; maxRecords:
   const worker = await evaluatingWorker(cli, runsDir, runIdOf);
   if (worker === undefined) return;
   cli.descendants();
-  const end = performance.now() + moment.delayMs;
-  while (cli.running() && performance.now() < end && (tryReadManifest(runsDir, runIdOf()!)?.checkpoint.records ?? 0) < moment.maxRecords) await sleep(3);
+  await sleepWhile(cli, moment.delayMs, () => (tryReadManifestOf(runsDir, runIdOf())?.checkpoint.records ?? 0) >= moment.maxRecords);
   if (!cli.running()) return;
   round.killedAt = readManifest(runsDir, runIdOf()!).checkpoint.records;
   switch (mode) {
@@ -303,9 +302,14 @@ async function evaluatingWorker(cli: Cli, runsDir: string, runIdOf: () => string
   return undefined;
 }
 
-async function sleepWhile(cli: Cli, ms: number): Promise<void> {
+/** Waits `ms`, or less when the CLI exits or `enough()` holds (polled every 3 ms). */
+async function sleepWhile(cli: Cli, ms: number, enough: () => boolean): Promise<void> {
   const end = performance.now() + ms;
-  while (cli.running() && performance.now() < end) await sleep(Math.min(10, Math.max(0, end - performance.now())));
+  while (cli.running() && performance.now() < end && !enough()) await sleep(Math.min(3, Math.max(0, end - performance.now())));
+}
+
+function tryReadManifestOf(runsDir: string, runId: string | undefined): RunManifest | undefined {
+  return runId === undefined ? undefined : tryReadManifest(runsDir, runId);
 }
 
 /**

@@ -46,7 +46,8 @@ for (const [fixture, expected] of Object.entries(EXPECTED_DIAGNOSTICS)) {
         const code = String(d.code) as keyof typeof DIAGNOSTIC_CODES;
         assert.ok(code in DIAGNOSTIC_CODES, `${code} is a documented code`);
         assert.equal(d.severity, DIAGNOSTIC_CODES[code].severity === 'error' ? 1 : 2, `${code} severity`);
-        assert.match(d.message, /\. [A-Z`'].+/, `the message of ${code} says what is wrong and how to fix it: ${d.message}`);
+        const message = typeof d.message === 'string' ? d.message : d.message.value;
+        assert.match(message, /\. [A-Z`'].+/, `the message of ${code} says what is wrong and how to fix it: ${message}`);
       }
     } finally {
       await client.close(file);
@@ -73,5 +74,31 @@ test('diagnostics follow edits: a fixed mistake clears, a new one appears', asyn
   assert.deepEqual(await client.change(file, [{ range, newText: '[1, 8, 8]' }]), []);
   const broken = await client.change(file, [{ range: { start: range.start, end: { line: range.start.line, character: range.start.character + 9 } }, newText: '[1, 0, 8]' }]);
   assert.deepEqual(broken.map((d) => d.code), ['EV102']);
+  await client.close(file);
+});
+
+test('typing character by character gives the same diagnostics as opening the final text (incremental parsing)', async () => {
+  const file = EXAMPLE_SCRIPT;
+  await client.open(file);
+  const text = client.text(file);
+  const at = text.indexOf('shape: [1, 8, 8]') + 'shape: '.length;
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const line = text.slice(0, at).split('\n').length - 1;
+  const column = at - lineStart;
+  // Delete "[1, 8, 8]" from its end, then type "[64]", one character per didChange.
+  let last: Diagnostic[] = [];
+  for (let i = '[1, 8, 8]'.length; i > 0; i--) {
+    last = await client.change(file, [{ range: { start: { line, character: column + i - 1 }, end: { line, character: column + i } }, newText: '' }]);
+  }
+  for (const [i, ch] of [...'[64]'].entries()) {
+    last = await client.change(file, [{ range: { start: { line, character: column + i }, end: { line, character: column + i } }, newText: ch }]);
+  }
+  const typed = client.text(file);
+  assert.ok(typed.includes('shape: [64],'));
+  const fresh = path.join(path.dirname(file), 'typed-copy.integration.ts');
+  const opened = await client.open(fresh, typed);
+  assert.deepEqual(describe(last, typed), describe(opened, typed));
+  assert.deepEqual(last.map((d) => d.code), ['EV308']);
+  await client.close(fresh);
   await client.close(file);
 });

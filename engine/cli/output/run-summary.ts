@@ -26,7 +26,7 @@ export function runSummaryJson(manifest: RunManifest, results: RunResults | unde
 type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
 /** Columns shown in the terminal: the headline metrics most readers look for first, when reported. */
-const HEADLINE = ['accuracy', 'top_2_accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'mse', 'rmse', 'mae', 'r2'];
+const HEADLINE = ['accuracy', 'top_2_accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'mse', 'rmse', 'mae', 'r2', 'corpus_bleu4', 'corpus_bleu4_smoothing_method1', 'exact_match'];
 
 /** The result of a run as a person reads it in a terminal. */
 export function formatRunSummary(manifest: RunManifest, results: RunResults | undefined, paint: Paint): string {

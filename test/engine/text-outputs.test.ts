@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildModel, DataType } from '../helpers/onnx-writer';
+import { evalens } from '../helpers/example-workspace';
+import { runIntegrationTest } from '../../engine/integration-test/run-integration-test';
+import { ROOT } from '../helpers/paths';
+
+/**
+ * Text outputs end to end: a model that passes token ids through (Identity, int64), an
+ * integration that decodes them to sentences, scored with corpus BLEU-4 against nltk's value
+ * for the same 50 pairs.
+ */
+
+const reference = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'reference', 'reference.json'), 'utf8')).bleu;
+
+function workspace(decode = "(values) => Array.from(values, Number).filter((id) => id > 0).map((id) => data.vocab[id - 1]).join(' ')"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evalens-text-'));
+  copyFileSync(path.join(ROOT, 'test', 'fixtures', 'reference', 'bleu_pairs.json'), path.join(dir, 'pairs.json'));
+  writeFileSync(
+    path.join(dir, 'echo.onnx'),
+    buildModel({
+      nodes: [{ op: 'Identity', inputs: ['tokens'], outputs: ['ids'] }],
+      inputs: [{ name: 'tokens', type: { tensor: DataType.INT64, dims: ['batch', 16] } }],
+      outputs: [{ name: 'ids', type: { tensor: DataType.INT64, dims: ['batch', 16] } }],
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'echo.integration.js'),
+    `const { defineIntegration } = require('evalens');
+const pairs = require('./pairs.json');
+const vocab = [...new Set(pairs.flatMap((p) => [...p.hypothesis.split(/\\s+/), ...p.reference.split(/\\s+/)]))];
+const data = { pairs, vocab };
+module.exports = defineIntegration({
+  preprocess: () => ({ test: { length: pairs.length, data } }),
+  inputs: {
+    tokens: {
+      shape: [16],
+      dtype: 'int64',
+      encode: (i) => {
+        const ids = new BigInt64Array(16);
+        pairs[i].hypothesis.split(/\\s+/).forEach((w, k) => (ids[k] = BigInt(vocab.indexOf(w) + 1)));
+        return ids;
+      },
+    },
+  },
+  model: {
+    path: 'echo.onnx',
+    inputs: { tokens: 'tokens' },
+    outputs: { ids: { role: 'prediction', task: 'text', decode: ${decode}, references: (i) => pairs[i].reference } },
+  },
+});`,
+  );
+  writeFileSync(path.join(dir, 'evalens.eval.json'), JSON.stringify({ name: 'echo', integration: 'echo.integration.js', benchmarks: [{ name: 'pairs', subset: 'test' }], gates: [{ metric: 'corpus_bleu4', min: 0.4 }] }));
+  return dir;
+}
+
+test('text outputs: corpus BLEU-4 and exact match through onnxruntime equal nltk', () => {
+  const dir = workspace();
+  const result = evalens(['eval', '--runs-dir', path.join(dir, 'runs'), '--json'], dir);
+  assert.equal(result.code, 0, result.stderr + result.stdout);
+  const summary = JSON.parse(result.stdout) as { overallScore: number; benchmarks: { metrics: Record<string, number> }[]; gates: { passed: boolean }[] };
+  const metrics = summary.benchmarks[0]!.metrics;
+  assert.ok(Math.abs(metrics.corpus_bleu4! - reference.corpus_bleu4) < 1e-9, `${metrics.corpus_bleu4} vs ${reference.corpus_bleu4}`);
+  assert.ok(Math.abs(metrics.corpus_bleu4_smoothing_method1! - reference.corpus_bleu4_smoothing_method1) < 1e-9);
+  assert.equal(typeof metrics.exact_match, 'number');
+  assert.equal(summary.overallScore, metrics.corpus_bleu4, 'the overall score of a text benchmark is its BLEU-4');
+  assert.deepEqual(summary.gates.map((g) => g.passed), [true]);
+
+  const runId = (JSON.parse(result.stdout) as { runId: string }).runId;
+  const md = evalens(['runs', 'show', runId, '--runs-dir', path.join(dir, 'runs'), '--format', 'md'], dir);
+  assert.match(md.stdout, /\| benchmark \| samples \| errors \| overall \| corpus_bleu4 \| exact_match \|/);
+  const out = path.join(dir, 'export');
+  assert.equal(evalens(['runs', 'export', runId, '--runs-dir', path.join(dir, 'runs'), '--out', out], dir).code, 0);
+  const csv = readFileSync(path.join(out, 'predictions.csv'), 'utf8').split('\r\n');
+  assert.match(csv[0]!, /ids\.text,ids\.references/);
+  assert.match(csv[1]!, /large a data eval sample runs runs blue fast test mat green,large a data green blue small runs blue slow test mat green/);
+});
+
+test('text outputs: the integration test checks decode() and references() on every sample', async () => {
+  const ok = await runIntegrationTest({ scriptPath: path.join(workspace(), 'echo.integration.js') });
+  assert.equal(ok.checks.find((c) => c.id === 'output.text')?.status, 'passed');
+  const broken = await runIntegrationTest({ scriptPath: path.join(workspace('(values) => values.length > 3 ? values : String(values)'), 'echo.integration.js') });
+  const check = broken.checks.find((c) => c.id === 'output.text')!;
+  assert.equal(check.status, 'failed');
+  assert.match(check.message, /The text decoder of output 'ids' returned a BigInt64Array for sample 0 of subset 'test'; decode\(\) must return a string/);
+});
