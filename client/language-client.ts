@@ -10,7 +10,8 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 export function createLanguageClient(extensionPath: string, output: vscode.LogOutputChannel): LanguageClient {
   const module = path.join(extensionPath, 'dist', 'server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    // A larger young generation makes re-checking a script after an edit 15–30% faster (bench/lsp-bench.ts).
+    run: { module, transport: TransportKind.ipc, options: { execArgv: ['--max-semi-space-size=32'] } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {

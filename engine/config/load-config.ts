@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { EvalensError } from '../errors';
 import { formatPath } from '../loader/definition-schema';
+import { closestName } from './closest-name';
 import { benchmarkSchema, evalConfigSchema, gateSchema, type EvalConfig } from './eval-config';
 
 /** An eval config with every path made absolute, as a run snapshots it. */
@@ -83,7 +84,7 @@ export function formatConfigIssues(error: z.ZodError): string[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const known = knownKeysAt(issue.path);
-        const near = closest(key, known);
+        const near = closestName(key, known);
         return `${formatPath([...issue.path, key])}: is not a known field${near ? ` (did you mean '${near}'?)` : known.length ? ` (known: ${known.join(', ')})` : ''}`;
       });
     }
@@ -101,33 +102,6 @@ const KNOWN_KEYS: Record<string, string[]> = {
 function knownKeysAt(at: readonly PropertyKey[]): string[] {
   const head = at.find((p) => typeof p === 'string') ?? '';
   return KNOWN_KEYS[head] ?? [];
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 function jsonErrorAt(text: string, error: unknown): string {

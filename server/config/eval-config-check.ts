@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { closestName } from '../../engine/config/closest-name';
 import path from 'node:path';
 import { getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
@@ -39,7 +40,7 @@ function issueFindings(root: JsonNode, issue: z.core.$ZodIssue): Finding[] {
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeys(issuePath);
     return issue.keys.map((key) => {
-      const similar = allowed.find((k) => k.toLowerCase() === key.toLowerCase()) ?? allowed.find((k) => editDistance(k, key) <= 2);
+      const similar = closestName(key, allowed);
       const where = issuePath.length === 0 ? 'the config' : `'${formatPath(issuePath)}'`;
       const hint = similar !== undefined ? `Did you mean '${similar}'?` : `Keys allowed here: ${allowed.join(', ')}.`;
       return finding('EV501', keyRange(root, issuePath, key), `Unknown key '${key}' in ${where}. ${hint} Unknown keys are errors, so a typo never silently falls back to a default.`);
@@ -142,18 +143,4 @@ function describeParseError(e: ParseError): string {
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
