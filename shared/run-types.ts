@@ -14,7 +14,7 @@ export type RunKind = z.infer<typeof runKindSchema>;
 
 export const runEventSchema = z.object({
   at: z.string(),
-  kind: z.enum(['submitted', 'started', 'resumed', 'forced-resume', 'batch-size-halved', 'cancelled', 'failed', 'completed', 'interrupted']),
+  kind: z.enum(['submitted', 'started', 'resumed', 'forced-resume', 'batch-size-halved', 'provider-fallback', 'cancelled', 'failed', 'completed', 'interrupted']),
   message: z.string(),
 });
 export type RunEvent = z.infer<typeof runEventSchema>;

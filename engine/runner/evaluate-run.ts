@@ -95,7 +95,9 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
   let session: ModelSession | undefined;
   try {
-    session = await openModelSession(prepared.modelPath, prepared.config.executionProviders);
+    session = await openModelSession(prepared.modelPath, prepared.config.executionProviders, (message) => {
+      manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
+    });
     const outputNames = Object.keys(prepared.integration.definition.model.outputs).filter((o) => prepared.signature.outputs.some((s) => s.name === o));
     const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
     const started = performance.now();
