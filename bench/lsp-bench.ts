@@ -68,8 +68,14 @@ async function main(): Promise<void> {
     const times = (await run(edits, 100)).sort((a, b) => a - b);
 
     const before = await stats();
-    const memoryTimes = await run(memoryEdits, 10_000);
-    const after = await stats();
+    const samples: ServerStats[] = [before];
+    const memoryTimes: number[] = [];
+    const step = Math.max(1, Math.round(memoryEdits / 10));
+    for (let done = 0; done < memoryEdits; done += step) {
+      memoryTimes.push(...(await run(Math.min(step, memoryEdits - done), 10_000 + done)));
+      samples.push(await stats());
+    }
+    const after = samples[samples.length - 1]!;
 
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
     const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -83,6 +89,8 @@ async function main(): Promise<void> {
     console.log(`  rss        first ${mb(before.rssBytes)} → last ${mb(after.rssBytes)}`);
     console.log(`  heap used  first ${mb(before.heapUsedBytes)} → last ${mb(after.heapUsedBytes)}`);
     console.log(`  heap total first ${mb(before.heapTotalBytes)} → last ${mb(after.heapTotalBytes)}`);
+    console.log(`  heap used every ${step} edits: ${samples.map((m) => (m.heapUsedBytes / 1024 / 1024).toFixed(1)).join(', ')} MB`);
+    console.log(`  rss every ${step} edits:       ${samples.map((m) => (m.rssBytes / 1024 / 1024).toFixed(0)).join(', ')} MB`);
   } finally {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });

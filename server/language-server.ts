@@ -10,13 +10,15 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ScriptAnalysis } from './analysis/analyze-script';
+import type { Finding } from './analysis/findings';
 import { SERVER_STATS_REQUEST, WATCHED_FILE_GLOBS, type ServerStats } from '../shared/lsp-protocol';
 import { codeActions } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
 import { completion } from './features/completion';
 import { toDiagnostic } from './features/diagnostics';
 import { hover } from './features/hover';
-import { uriToPath, Workspace } from './workspace/workspace';
+import { uriToPath, Workspace, type TextEdit } from './workspace/workspace';
 
 /** Other open documents are re-checked this long after the last edit (an edit elsewhere may change them). */
 const DEPENDENTS_DELAY_MS = 300;
@@ -28,7 +30,26 @@ const DEPENDENTS_DELAY_MS = 300;
  * VS Code: any LSP client can start it.
  */
 export class EvalensLanguageServer {
-  private readonly documents = new TextDocuments(TextDocument);
+  /** Edits of each document since the text the workspace last saw, for incremental parsing. */
+  private readonly edits = new Map<string, TextEdit[] | undefined>();
+  private readonly documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+    update: (document, changes, version) => {
+      let edits = this.edits.has(document.uri) ? this.edits.get(document.uri) : [];
+      for (const change of changes) {
+        // Offsets of each change are in the text left by the previous one, as LSP applies them.
+        if (edits !== undefined && 'range' in change) {
+          const start = document.offsetAt(change.range.start);
+          edits.push({ start, end: document.offsetAt(change.range.end), newLength: change.text.length });
+        } else {
+          edits = undefined;
+        }
+        TextDocument.update(document, [change], version);
+      }
+      this.edits.set(document.uri, edits);
+      return document;
+    },
+  });
   private workspace: Workspace | undefined;
   private readonly pending = new Set<string>();
   private flushScheduled = false;
@@ -46,7 +67,9 @@ export class EvalensLanguageServer {
       }
     });
     documents.onDidChangeContent(({ document }) => {
-      this.ws().update(document.uri, document.version, document.getText());
+      const edits = this.edits.get(document.uri);
+      this.edits.delete(document.uri);
+      this.ws().update(document.uri, document.version, document.getText(), edits);
       this.schedule(document.uri);
     });
     documents.onDidClose(({ document }) => {
@@ -145,7 +168,7 @@ export class EvalensLanguageServer {
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
   }
 
-  private findings(doc: TextDocument) {
+  private findings(doc: TextDocument): readonly Finding[] | undefined {
     const entry = this.ws().document(doc.uri);
     if (entry?.kind === 'config') return this.ws().configFindings(entry);
     if (entry?.kind === 'script') return this.scriptAnalysis(doc.uri)?.findings ?? [];
@@ -154,7 +177,7 @@ export class EvalensLanguageServer {
     return undefined;
   }
 
-  private scriptAnalysis(uri: string) {
+  private scriptAnalysis(uri: string): ScriptAnalysis | undefined {
     const entry = this.ws().document(uri);
     return entry?.kind === 'script' ? this.ws().scriptAnalysis(entry.path) : undefined;
   }

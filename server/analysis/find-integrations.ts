@@ -2,6 +2,9 @@ import ts from 'typescript';
 import { SDK_FILE } from '../ts/script-host';
 import { skipOuter } from './slots';
 
+/** The SDK imported by path (from this repository's sources, or an installed `evalens` package) instead of as `evalens`. */
+const SDK_SOURCES = /(^|\/)(engine\/sdk\/index|node_modules\/evalens\/.*)\.(d\.)?[cm]?[jt]s$/;
+
 /** A `defineIntegration({...})` call in the analyzed document. */
 export interface IntegrationCall {
   readonly call: ts.CallExpression;
@@ -13,19 +16,33 @@ export interface IntegrationCall {
 
 /** Finds the calls of the SDK's defineIntegration (or of an unresolved function of that name). */
 export function findIntegrationCalls(file: ts.SourceFile, checker: ts.TypeChecker): IntegrationCall[] {
-  if (!file.text.includes('defineIntegration')) return [];
   const calls: IntegrationCall[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const callee = calleeName(node.expression);
-      if (callee !== undefined && callee.text === 'defineIntegration' && isSdkFunction(checker, callee)) {
-        calls.push({ call: node, callee, argument: node.arguments[0], exported: isExported(file, node) });
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
+  // Only where the name occurs in the text, instead of walking the whole tree on every edit.
+  for (let at = file.text.indexOf('defineIntegration'); at >= 0; at = file.text.indexOf('defineIntegration', at + 1)) {
+    const name = identifierAt(file, at);
+    if (name === undefined) continue;
+    const call = callOf(name);
+    if (call === undefined || calleeName(call.expression) !== name || !isSdkFunction(checker, name)) continue;
+    calls.push({ call, callee: name, argument: call.arguments[0], exported: isExported(file, call) });
+  }
   return calls;
+}
+
+function identifierAt(file: ts.SourceFile, position: number): ts.Identifier | undefined {
+  let node: ts.Node = file;
+  for (;;) {
+    const child: ts.Node | undefined = node.forEachChild((c) => (c.pos <= position && position < c.end ? c : undefined));
+    if (child === undefined) return ts.isIdentifier(node) && node.getStart(file) === position ? node : undefined;
+    node = child;
+  }
+}
+
+/** The call whose callee is this name (`defineIntegration(...)` or `evalens.defineIntegration(...)`). */
+function callOf(name: ts.Identifier): ts.CallExpression | undefined {
+  let callee: ts.Node = name;
+  if (ts.isPropertyAccessExpression(callee.parent) && callee.parent.name === callee) callee = callee.parent;
+  while (ts.isParenthesizedExpression(callee.parent) || ts.isAsExpression(callee.parent) || ts.isNonNullExpression(callee.parent)) callee = callee.parent;
+  return ts.isCallExpression(callee.parent) && callee.parent.expression === callee ? callee.parent : undefined;
 }
 
 function calleeName(expression: ts.Expression): ts.Identifier | undefined {
@@ -48,7 +65,8 @@ function isSdkFunction(checker: ts.TypeChecker, callee: ts.Identifier): boolean 
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
   // A user function of the same name is not the SDK's; an unresolved one is given the benefit of the doubt.
   if (declaration === undefined) return true;
-  return declaration.getSourceFile().fileName === SDK_FILE || (symbol.flags & ts.SymbolFlags.Function) === 0;
+  const file = declaration.getSourceFile().fileName;
+  return file === SDK_FILE || SDK_SOURCES.test(file) || (symbol.flags & ts.SymbolFlags.Function) === 0;
 }
 
 /**

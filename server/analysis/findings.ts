@@ -30,6 +30,8 @@ export class Findings {
   constructor(readonly file: ts.SourceFile) {}
 
   add(code: DiagnosticCode, node: ts.Node, message: string, fixes: Fix[] = []): void {
+    // Checks report where a value enters the document; a node elsewhere has no range here.
+    if (node.getSourceFile() !== this.file) return;
     this.addRange(code, node.getStart(this.file), node.getEnd(), message, fixes);
   }
 

@@ -73,6 +73,8 @@ function fromType(ctx: AnalysisContext, prefix: string, text: string, type: ts.T
   if (checker.getIndexInfosOfType(type).length > 0 || type.isUnion()) return undefined;
   const out: [string, string][] = [];
   for (const prop of checker.getPropertiesOfType(type)) {
+    // A class instance (Date, Map, ...) is not a record of values: its methods cannot be flattened.
+    if (prop.flags & ts.SymbolFlags.Method || checker.getTypeOfSymbol(prop).getCallSignatures().length > 0) return undefined;
     const access = /^[A-Za-z_$][\w$]*$/.test(prop.name) ? `${text}.${prop.name}` : `${text}[${JSON.stringify(prop.name)}]`;
     const propType = checker.getTypeOfSymbol(prop);
     if (kindOf(checker, propType) === 'object') {

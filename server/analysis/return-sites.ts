@@ -32,8 +32,16 @@ export function returnSites(reader: SlotReader, slot: Slot): ReturnSite[] | unde
   const { checker } = reader;
   const fn = functionNode(reader, slot);
   if (fn !== undefined && reader.inFile(fn)) {
+    const expressions = returnedExpressions(fn);
+    const only = expressions.length === 1 ? expressions[0]! : undefined;
+    if (only !== undefined && !ts.isReturnStatement(only) && branches(only).length === 1) {
+      // One way out: the signature's return type is that expression's type, and the checker
+      // already has it from checking the call; asking for the expression would check it again.
+      const signature = checker.getSignatureFromDeclaration(fn);
+      if (signature !== undefined) return [{ node: branches(only)[0]!, type: checker.getReturnTypeOfSignature(signature), inDocument: true }];
+    }
     const sites: ReturnSite[] = [];
-    for (const expression of returnedExpressions(fn)) {
+    for (const expression of expressions) {
       if (ts.isFunctionLike(expression)) {
         sites.push({ node: expression, type: checker.getTypeAtLocation(expression), inDocument: true });
         continue;

@@ -128,7 +128,7 @@ export class SlotReader {
       else if (ts.isShorthandPropertyAssignment(declaration) || ts.isMethodDeclaration(declaration)) node = declaration;
     }
     const plainValue = node !== undefined && !ts.isMethodDeclaration(node) && !ts.isShorthandPropertyAssignment(node);
-    const propType = plainValue ? this.typeOf(node) : this.checker.getTypeOfSymbol(prop);
+    const propType = plainValue && node !== undefined ? this.typeOf(node) : this.checker.getTypeOfSymbol(prop);
     // A declaration in the analyzed document (e.g. a `const model = {...}` above the definition) is reported where it is written.
     if (node !== undefined && declaration !== undefined && this.inFile(node)) {
       const name = (declaration as ts.PropertyAssignment | ts.ShorthandPropertyAssignment | ts.MethodDeclaration).name;

@@ -43,7 +43,9 @@ interface DiskEntry {
  * their imports.
  */
 export class ScriptHost implements ts.LanguageServiceHost {
-  private readonly open = new Map<string, { version: number; snapshot: EditedSnapshot }>();
+  /** Stamped by a counter, not the editor's version: a document closed and reopened starts at version 1 again. */
+  private readonly open = new Map<string, { stamp: number; snapshot: EditedSnapshot }>();
+  private openStamp = 0;
   /** Only JSDoc that affects types (in JavaScript) is parsed: the checks never read comments. */
   readonly jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   private readonly disk = new Map<string, DiskEntry>();
@@ -59,10 +61,10 @@ export class ScriptHost implements ts.LanguageServiceHost {
    * Sets the editor text of an open document. With the edits that led from the previous
    * text (in order, each relative to the text before it), TypeScript re-parses incrementally.
    */
-  setOpen(fileName: string, text: string, version: number, edits?: readonly ts.TextChangeRange[]): void {
+  setOpen(fileName: string, text: string, edits?: readonly ts.TextChangeRange[]): void {
     const previous = this.open.get(fileName)?.snapshot;
     const change = previous === undefined || edits === undefined || edits.length === 0 ? undefined : ts.collapseTextChangeRangesAcrossMultipleVersions(edits);
-    this.open.set(fileName, { version, snapshot: new EditedSnapshot(text, change === undefined ? undefined : previous, change) });
+    this.open.set(fileName, { stamp: ++this.openStamp, snapshot: new EditedSnapshot(text, change === undefined ? undefined : previous, change) });
   }
 
   close(fileName: string): void {
@@ -76,11 +78,11 @@ export class ScriptHost implements ts.LanguageServiceHost {
     for (const f of next) this.roots.add(f);
   }
 
-  /** A file changed, appeared or disappeared on disk (a watched-file event). */
-  diskChanged(fileName: string, created: boolean): void {
+  /** A file changed on disk, or appeared or disappeared (a watched-file event). */
+  diskChanged(fileName: string, appearedOrDisappeared: boolean): void {
     this.disk.delete(fileName);
     // Module resolution results (including failed lookups) may now be wrong.
-    if (created || !this.open.has(fileName)) this.resolutionCache = this.createResolutionCache();
+    if (appearedOrDisappeared) this.resolutionCache = this.createResolutionCache();
   }
 
   getCompilationSettings(): ts.CompilerOptions {
@@ -93,7 +95,7 @@ export class ScriptHost implements ts.LanguageServiceHost {
 
   getScriptVersion(fileName: string): string {
     const open = this.open.get(fileName);
-    if (open !== undefined) return `open:${open.version}`;
+    if (open !== undefined) return `open:${open.stamp}`;
     if (this.isVirtual(fileName)) return 'virtual';
     return `disk:${this.diskEntry(fileName).version}`;
   }
@@ -226,7 +228,7 @@ function statStamp(fileName: string): string {
 }
 
 /** How many edits back a snapshot can tell its change range; older ones are let go. */
-const MAX_EDIT_CHAIN = 32;
+const MAX_EDIT_CHAIN = 8;
 
 /** The text of an open document that remembers the edit from its previous text, for incremental parsing. */
 class EditedSnapshot implements ts.IScriptSnapshot {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseJson } from 'jsonc-parser';
+import ts from 'typescript';
 import { analyzeScript, type ScriptAnalysis } from '../analysis/analyze-script';
 import type { Finding } from '../analysis/findings';
 import { checkEvalConfig } from '../config/eval-config-check';
@@ -8,6 +9,13 @@ import { SignatureCache } from '../model/signature-cache';
 import { TsService } from '../ts/ts-service';
 
 export type DocumentKind = 'script' | 'config' | 'source' | 'other';
+
+/** One content change in offsets of the text before it. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newLength: number;
+}
 
 interface OpenDocument {
   readonly uri: string;
@@ -39,13 +47,16 @@ export class Workspace {
     this.ts = new TsService(root);
   }
 
-  update(uri: string, version: number, text: string): void {
+  /** Opens or changes a document; `edits` (in order, each in the text left by the previous) allow incremental parsing. */
+  update(uri: string, version: number, text: string, edits?: readonly TextEdit[]): void {
     const file = uriToPath(uri);
     if (file === undefined) return;
     const kind = kindOf(file, text);
     const integration = kind === 'config' ? integrationOf(file, text) : undefined;
     this.documents.set(uri, { uri, path: file, kind, version, text, integration });
-    if (kind !== 'config' && kind !== 'other') this.ts.host.setOpen(file, text, version);
+    if (kind !== 'config' && kind !== 'other') {
+      this.ts.host.setOpen(file, text, edits?.map((e) => ts.createTextChangeRange(ts.createTextSpan(e.start, e.end - e.start), e.newLength)));
+    }
     this.generation++;
     this.updateRoots();
   }
@@ -61,11 +72,11 @@ export class Workspace {
   }
 
   /** A watched file changed on disk: an ONNX model is re-read, a source file re-versioned. */
-  fileChanged(uri: string, created: boolean): void {
+  fileChanged(uri: string, appearedOrDisappeared: boolean): void {
     const file = uriToPath(uri);
     if (file === undefined) return;
     if (file.endsWith('.onnx')) this.signatures.invalidate(file);
-    else this.ts.host.diskChanged(file, created);
+    else this.ts.host.diskChanged(file, appearedOrDisappeared);
     this.generation++;
   }
 
