@@ -39,6 +39,7 @@ const COMMIT_EVERY_SAMPLES = 2048;
  */
 export async function evaluateRun(store: RunStore, runId: string, prepared: PreparedEvaluation, control: RunControl): Promise<RunStatus> {
   const dir = store.runDir(runId);
+  store.removeStaleTemporaries(runId);
   let manifest = store.read(runId);
   const resumed = manifest.checkpoint.records > 0 || manifest.events.some((e) => e.kind === 'started');
   manifest = store.update(runId, (m) => {
@@ -115,7 +116,8 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
           });
         }
         const batch = next;
-        // Inference runs on onnxruntime's threads: encode the next batch meanwhile.
+        // Started before the next batch is encoded, so the encoding overlaps inference should
+        // onnxruntime-node run it off the main thread (1.30 runs it synchronously: see bench/).
         const inference = runBatch(prepared, session, batch, outputNames);
         const following = position + batch.length;
         next = following < bench.indices.length ? encodeBatch(prepared, bench, following, state.batchSize) : undefined;

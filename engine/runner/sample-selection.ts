@@ -5,7 +5,7 @@
  */
 export function selectSamples(length: number, count: number | undefined, seed: number): number[] {
   if (count === undefined || count >= length) return Array.from({ length }, (_, i) => i);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pool = Array.from({ length }, (_, i) => i);
   // Partial Fisher–Yates: the first `count` slots end up a uniform sample without replacement.
   for (let i = 0; i < count; i++) {
@@ -15,8 +15,8 @@ export function selectSamples(length: number, count: number | undefined, seed: n
   return pool.slice(0, count).sort((a, b) => a - b);
 }
 
-/** A small, well-distributed 32-bit PRNG; deterministic across platforms (integer arithmetic only). */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, well-distributed 32-bit PRNG, deterministic across platforms (integer arithmetic only). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

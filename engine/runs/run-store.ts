@@ -148,6 +148,14 @@ export class RunStore {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  /** Removes temporary files a crash left in the middle of an atomic replace (they are never read). */
+  removeStaleTemporaries(runId: string): void {
+    const dir = this.runDir(runId);
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith('.tmp') && !name.endsWith(`.${process.pid}.tmp`)) rmSync(path.join(dir, name), { force: true });
+    }
+  }
+
   writeResults(results: RunResults): void {
     writeFileAtomic(path.join(this.runDir(results.runId), RESULTS), `${JSON.stringify(results, null, 1)}\n`);
   }

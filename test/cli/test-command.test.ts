@@ -1,17 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { integrationTestReportSchema } from '../../shared/integration-test-report';
-import { CLI, EXAMPLE_SCRIPT, fixture, ROOT } from '../helpers/paths';
+import { EXAMPLE_SCRIPT, fixture, ROOT } from '../helpers/paths';
+import { evalensSync } from '../helpers/eval-runs';
 
-/** Runs the bundled CLI as a user would, without a terminal. */
-function evalens(args: string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const evalens = (args: string[], cwd = ROOT) => evalensSync(args, { cwd });
 
 test('evalens test on the example exits 0 and prints a readable report', () => {
   const { code, stdout } = evalens(['test', path.relative(ROOT, EXAMPLE_SCRIPT)]);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { SampleRecord } from '../../shared/run-types';
 import { copyExample, evaluate, exampleConfig, readManifest, readRecords, readResults, writeEvalConfig } from '../helpers/eval-runs';
@@ -91,4 +91,5 @@ test('batch size 1 and 64: same samples and inputs, same argmax, metrics within 
   const shared = eight.filter((i) => seven.includes(i)).length;
   // Two independent draws of 300 of 1,257 share about 300 × 300 / 1257 ≈ 72 rows.
   assert.ok(shared > 20 && shared < 150, `seeds 7 and 8 share ${shared} of 300 samples`);
+  rmSync(dir, { recursive: true, force: true }); // kept when the test fails, to look at
 });

@@ -26,7 +26,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -206,6 +206,7 @@ test(`kill -9 at ${KILLS} random moments, resume each time: records, embeddings 
   if (process.env.EVALENS_CRASH_REPORT) writeFileSync(process.env.EVALENS_CRASH_REPORT, `${JSON.stringify(summary, null, 2)}\n`);
   // A kill mid-commit must have happened: the truncate-on-resume path was exercised.
   if (kinds.write! > 0) assert.ok(midCommit > 0, 'no kill landed in the middle of a commit');
+  rmSync(dir, { recursive: true, force: true }); // kept when the test fails, to look at
 });
 
 function pick<T>(random: () => number, items: readonly T[]): T {

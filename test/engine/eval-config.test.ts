@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadEvalConfig } from '../../engine/config/load-config';
 import { EvalensError } from '../../engine/errors';
 import { prepareEvaluation } from '../../engine/runner/prepare-evaluation';
-import { evalens, exampleWorkspace, writeConfig, type ConfigJson } from '../helpers/example-workspace';
+import { evalensSync, copyExample, writeConfig, type ConfigJson } from '../helpers/eval-runs';
 import { ROOT } from '../helpers/paths';
 
 function configError(file: string): EvalensError {
@@ -18,7 +18,7 @@ function configError(file: string): EvalensError {
   assert.fail('the config was accepted');
 }
 
-const dir = exampleWorkspace();
+const dir = copyExample();
 
 /** Each field wrong in turn: the error names its JSON path. */
 const BAD_FIELDS: [string, (c: ConfigJson) => void, RegExp][] = [
@@ -106,7 +106,7 @@ test('preflight: a model whose input names do not match the binding', async () =
 test('bad configs fail `evalens eval` with exit 2 before any run is created', () => {
   const store = path.join(dir, 'store');
   const bad = writeConfig(dir, (c) => (c.benchmarks[1].subset = 'validation'), 'cli-bad.eval.json');
-  const result = evalens(['eval', '--config', bad, '--runs-dir', store]);
+  const result = evalensSync(['eval', '--config', bad, '--runs-dir', store]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^error: .*is not a subset the integration returns/);
   assert.ok(!existsSync(store) || readdirSync(store).length === 0, 'no run was created');

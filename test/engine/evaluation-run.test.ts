@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { runManifestSchema, runResultsSchema, type RunManifest } from '../../shared/run-types';
-import { evalens, exampleWorkspace, writeConfig } from '../helpers/example-workspace';
+import { evalensSync, copyExample, writeConfig } from '../helpers/eval-runs';
 import { CLI, ROOT } from '../helpers/paths';
 
 interface Summary {
@@ -19,7 +19,7 @@ interface Summary {
 const reference = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'reference', 'reference.json'), 'utf8')).digits_cnn;
 
 function run(dir: string, args: string[]) {
-  const result = evalens([...args, '--runs-dir', path.join(dir, 'runs'), '--json'], dir);
+  const result = evalensSync([...args, '--runs-dir', path.join(dir, 'runs'), '--json'], { cwd: dir });
   return { ...result, summary: JSON.parse(result.stdout) as Summary };
 }
 
@@ -28,7 +28,7 @@ function manifestOf(dir: string, runId: string): RunManifest {
 }
 
 test('evalens eval on the example: metrics equal scikit-learn on the fixture, through onnxruntime', () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   const { code, summary } = run(dir, ['eval']);
   assert.equal(code, 0);
   assert.equal(summary.status, 'completed');
@@ -62,7 +62,7 @@ test('evalens eval on the example: metrics equal scikit-learn on the fixture, th
 });
 
 test('quality gates: a threshold exits 3; a baseline comparison passes or fails by change', () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   const base = run(dir, ['eval']).summary;
   const strict = writeConfig(dir, (c) => (c.gates = [{ benchmark: 'test', metric: 'accuracy', min: 0.99 }]), 'strict.eval.json');
   const failed = run(dir, ['eval', '--config', strict]);
@@ -101,7 +101,7 @@ export default defineIntegration({
 `;
 
 test('a per-sample error fails the run at that sample, keeping the samples before it', () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   writeFileSync(path.join(dir, 'throws.integration.ts'), THROWS_AT_37);
   const config = writeConfig(dir, (c) => (c.integration = 'throws.integration.ts'), 'throws.eval.json');
   const { code, summary } = run(dir, ['eval', '--config', config]);
@@ -122,13 +122,13 @@ test('a per-sample error fails the run at that sample, keeping the samples befor
 });
 
 test('resume refuses when the integration changed since the run started, and --force is recorded', () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   writeFileSync(path.join(dir, 'throws.integration.ts'), THROWS_AT_37);
   const config = writeConfig(dir, (c) => (c.integration = 'throws.integration.ts'), 'throws.eval.json');
   const failed = run(dir, ['eval', '--config', config]).summary;
   // The user fixes the script...
   writeFileSync(path.join(dir, 'throws.integration.ts'), THROWS_AT_37.replace('index === 37 || index === 90', 'false'));
-  const refused = evalens(['resume', failed.runId, '--runs-dir', path.join(dir, 'runs')], dir);
+  const refused = evalensSync(['resume', failed.runId, '--runs-dir', path.join(dir, 'runs')], { cwd: dir });
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /cannot resume: the integration .*throws\.integration\.ts \(or a file it imports\) changed since it started/);
   assert.match(refused.stderr, /--force/);
@@ -143,12 +143,12 @@ test('resume refuses when the integration changed since the run started, and --f
 });
 
 test('queued runs run in submission order, and the queue survives a restart', () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   const first = run(dir, ['eval', '--submit']).summary;
   const second = run(dir, ['eval', '--submit']).summary;
   assert.equal(first.status, 'queued');
   // A new process (after a "restart") resuming the second run evaluates the first one first.
-  const done = evalens(['resume', second.runId, '--runs-dir', path.join(dir, 'runs')], dir);
+  const done = evalensSync(['resume', second.runId, '--runs-dir', path.join(dir, 'runs')], { cwd: dir });
   assert.equal(done.code, 0, done.stderr);
   assert.match(done.stderr, new RegExp(`Running queued run ${first.runId}`));
   const a = manifestOf(dir, first.runId);
@@ -173,7 +173,7 @@ export default defineIntegration({
 `;
 
 test('Ctrl+C cancels at the next batch; resume finishes the run with every sample once', async () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   // Slow the encoder down so there is time to interrupt.
   writeFileSync(path.join(dir, 'slow.integration.ts'), SLOW);
   const config = writeConfig(dir, (c) => ((c.integration = 'slow.integration.ts'), (c.batchSize = 16)), 'slow.eval.json');
@@ -200,7 +200,7 @@ test('Ctrl+C cancels at the next batch; resume finishes the run with every sampl
 });
 
 test('a torn tail past the last checkpoint is dropped on resume', () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   writeFileSync(path.join(dir, 'throws.integration.ts'), THROWS_AT_37);
   const config = writeConfig(dir, (c) => (c.integration = 'throws.integration.ts'), 'throws.eval.json');
   const failed = run(dir, ['eval', '--config', config]).summary;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { evalens, exampleWorkspace, writeConfig } from '../helpers/example-workspace';
+import { evalensSync, copyExample, writeConfig } from '../helpers/eval-runs';
 
 /**
  * Execution providers in order of preference. This onnxruntime-node has CPU only (its CUDA
@@ -11,9 +11,9 @@ import { evalens, exampleWorkspace, writeConfig } from '../helpers/example-works
  */
 
 test("['cuda', 'cpu'] falls back to the CPU and records why", () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   const config = writeConfig(dir, (c) => ((c.executionProviders = ['cuda', 'cpu']), (c.benchmarks = [{ name: 'test', subset: 'test', sampleCount: 50 }]), (c.gates = [])), 'gpu.eval.json');
-  const result = evalens(['eval', '--config', config, '--runs-dir', path.join(dir, 'runs'), '--json'], dir);
+  const result = evalensSync(['eval', '--config', config, '--runs-dir', path.join(dir, 'runs'), '--json'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   const { runId } = JSON.parse(result.stdout) as { runId: string };
   const manifest = JSON.parse(readFileSync(path.join(dir, 'runs', runId, 'manifest.json'), 'utf8')) as { events: { kind: string; message: string }[] };
@@ -23,9 +23,9 @@ test("['cuda', 'cpu'] falls back to the CPU and records why", () => {
 });
 
 test("['cuda'] alone fails with what to do, and the run keeps nothing half-done", () => {
-  const dir = exampleWorkspace();
+  const dir = copyExample();
   const config = writeConfig(dir, (c) => ((c.executionProviders = ['cuda']), (c.gates = [])), 'gpu-only.eval.json');
-  const result = evalens(['eval', '--config', config, '--runs-dir', path.join(dir, 'runs'), '--json'], dir);
+  const result = evalensSync(['eval', '--config', config, '--runs-dir', path.join(dir, 'runs'), '--json'], { cwd: dir });
   assert.equal(result.code, 1);
   const summary = JSON.parse(result.stdout) as { status: string; error: string };
   assert.equal(summary.status, 'failed');

@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildModel, DataType } from '../helpers/onnx-writer';
-import { evalens } from '../helpers/example-workspace';
+import { evalensSync } from '../helpers/eval-runs';
 import { runIntegrationTest } from '../../engine/integration-test/run-integration-test';
 import { ROOT } from '../helpers/paths';
 
@@ -59,7 +59,7 @@ module.exports = defineIntegration({
 
 test('text outputs: corpus BLEU-4 and exact match through onnxruntime equal nltk', () => {
   const dir = workspace();
-  const result = evalens(['eval', '--runs-dir', path.join(dir, 'runs'), '--json'], dir);
+  const result = evalensSync(['eval', '--runs-dir', path.join(dir, 'runs'), '--json'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr + result.stdout);
   const summary = JSON.parse(result.stdout) as { overallScore: number; benchmarks: { metrics: Record<string, number> }[]; gates: { passed: boolean }[] };
   const metrics = summary.benchmarks[0]!.metrics;
@@ -70,10 +70,10 @@ test('text outputs: corpus BLEU-4 and exact match through onnxruntime equal nltk
   assert.deepEqual(summary.gates.map((g) => g.passed), [true]);
 
   const runId = (JSON.parse(result.stdout) as { runId: string }).runId;
-  const md = evalens(['runs', 'show', runId, '--runs-dir', path.join(dir, 'runs'), '--format', 'md'], dir);
+  const md = evalensSync(['runs', 'show', runId, '--runs-dir', path.join(dir, 'runs'), '--format', 'md'], { cwd: dir });
   assert.match(md.stdout, /\| benchmark \| samples \| errors \| overall \| corpus_bleu4 \| exact_match \|/);
   const out = path.join(dir, 'export');
-  assert.equal(evalens(['runs', 'export', runId, '--runs-dir', path.join(dir, 'runs'), '--out', out], dir).code, 0);
+  assert.equal(evalensSync(['runs', 'export', runId, '--runs-dir', path.join(dir, 'runs'), '--out', out], { cwd: dir }).code, 0);
   const csv = readFileSync(path.join(out, 'predictions.csv'), 'utf8').split('\r\n');
   assert.match(csv[0]!, /ids\.text,ids\.references/);
   assert.match(csv[1]!, /large a data eval sample runs runs blue fast test mat green,large a data green blue small runs blue slow test mat green/);

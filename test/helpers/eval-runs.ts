@@ -19,6 +19,16 @@ export function copyExample(prefix = 'evalens-example-'): string {
   return dir;
 }
 
+/** A config as parsed JSON: tests reach into it freely. */
+export type ConfigJson = Record<string, any>;
+
+/** Writes the workspace's eval config with `change` applied under `name`; returns its path. */
+export function writeConfig(dir: string, change: (config: ConfigJson) => void, name = 'evalens.eval.json'): string {
+  const config = JSON.parse(readFileSync(path.join(dir, 'evalens.eval.json'), 'utf8')) as ConfigJson;
+  change(config);
+  return writeEvalConfig(dir, name, config);
+}
+
 /** Writes an eval config (JSON) into `dir` and returns its path. */
 export function writeEvalConfig(dir: string, file: string, config: Record<string, unknown>): string {
   const full = path.join(dir, file);
@@ -140,14 +150,5 @@ export function peakRssKib(pid: number): number | undefined {
   }
 }
 
-/** A small seeded PRNG (mulberry32), so a failing crash schedule can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's seeded PRNG, so a failing crash schedule can be replayed from its seed. */
+export { seededRandom } from '../../engine/runner/sample-selection';
