@@ -54,7 +54,9 @@ function affected(check: CheckResult): string {
 }
 
 function formatMs(ms: number): string {
-  return ms >= 10 ? `${ms.toFixed(0)} ms` : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+  if (ms >= 10) return `${ms.toFixed(0)} ms`;
+  if (ms >= 0.1) return `${ms.toFixed(2)} ms`;
+  return ms >= 0.001 ? `${(ms * 1000).toFixed(0)} µs` : '<1 µs';
 }
 
 function wrap(text: string, width: number): string[] {
