@@ -82,6 +82,14 @@ export const runManifestSchema = z.object({
 });
 export type RunManifest = z.infer<typeof runManifestSchema>;
 
+/** Samples recorded at the last checkpoint, and samples the run scores, over all its benchmarks. */
+export function runProgress(manifest: Pick<RunManifest, 'benchmarks'>): { done: number; total: number } {
+  return {
+    done: manifest.benchmarks.reduce((n, b) => n + b.done, 0),
+    total: manifest.benchmarks.reduce((n, b) => n + b.total, 0),
+  };
+}
+
 export const gateResultSchema = z.object({
   benchmark: z.string(),
   metric: z.string(),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunManifest, RunStatus } from '../../shared/run-types';
+import { runProgress, type RunManifest, type RunStatus } from '../../shared/run-types';
 import type { RunStore } from '../../engine/runs/run-store';
 
 interface RunItem extends vscode.QuickPickItem {
@@ -53,8 +53,7 @@ export async function pickRun(store: RunStore, title: string, status?: RunStatus
 }
 
 function describe(m: RunManifest): RunItem {
-  const done = m.benchmarks.reduce((n, b) => n + b.done, 0);
-  const total = m.benchmarks.reduce((n, b) => n + b.total, 0);
+  const { done, total } = runProgress(m);
   return {
     label: `${ICON[m.status]} ${m.name}`,
     description: `${m.status} · ${done}/${total} samples`,

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BenchmarkResult, RunManifest, RunResults } from '../../shared/run-types';
+import { runProgress, type BenchmarkResult, type RunManifest, type RunResults } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
 import { CsvFileWriter, csvRecord, type CsvValue } from './csv';
 import { ParquetFileWriter } from './parquet-file-writer';
@@ -46,7 +46,7 @@ export interface ExportReport {
 export async function exportRun(store: RunStore, manifest: RunManifest, results: RunResults | undefined, options: ExportOptions): Promise<ExportReport> {
   const outDir = path.resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
-  const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
+  const { total } = runProgress(manifest);
   const formats = new Set(options.formats);
   const writesPredictions = formats.has('csv') || formats.has('parquet');
   const recorded = predictionOutputsOfBinding(manifest.outputs);

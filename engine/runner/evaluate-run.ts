@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { RunManifest, RunStatus } from '../../shared/run-types';
+import { runProgress, type RunManifest, type RunStatus } from '../../shared/run-types';
 import { EvalensError } from '../errors';
 import { openModelSession, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
 import { errorText } from '../loader/load-script';
@@ -100,7 +100,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
     });
     const outputNames = Object.keys(prepared.integration.definition.model.outputs).filter((o) => prepared.signature.outputs.some((s) => s.name === o));
-    const total = manifest.benchmarks.reduce((n, b) => n + b.total, 0);
+    const { total } = runProgress(manifest);
     const started = performance.now();
     const doneAtStart = state.committed;
 

@@ -1,3 +1,4 @@
+import { runProgress } from '../../../shared/run-types';
 import path from 'node:path';
 import { RunStore } from '../../runs/run-store';
 import { requeueForResume, submitEvaluation } from '../../runner/submit-run';
@@ -47,7 +48,7 @@ export const registerEvalCommands: RegisterCommand = (program, ctx) => {
         process.stdout.write(options.json ? `${JSON.stringify({ runId, status: manifest.status }, null, 2)}\n` : `Queued run ${runId} to resume at ${manifest.checkpoint.records} samples.\n`);
         return;
       }
-      if (!options.json) process.stderr.write(`Resuming run ${runId} at ${manifest.checkpoint.records} of ${manifest.benchmarks.reduce((n, b) => n + b.total, 0)} samples\n`);
+      if (!options.json) process.stderr.write(`Resuming run ${runId} at ${manifest.checkpoint.records} of ${runProgress(manifest).total} samples\n`);
       ctx.exit(await followRun(store, runId, { json: options.json === true, concurrency: options.concurrency, force: options.force }));
     });
 };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BenchmarkProgress, RunEvent, RunKind, RunManifest, RunResults } from '../../../shared/run-types';
+import { runProgress, type BenchmarkProgress, type RunEvent, type RunKind, type RunManifest, type RunResults } from '../../../shared/run-types';
 import { runSummaryJson, type RunSummaryJson } from './run-summary';
 
 /** What `evalens runs show --format json` prints: the summary `evalens eval --json` prints, and the run's manifest. */
@@ -24,11 +24,7 @@ export function runShowJson(manifest: RunManifest, results: RunResults | undefin
     kind: manifest.kind,
     createdAt: manifest.createdAt,
     updatedAt: manifest.updatedAt,
-    progress: {
-      done: manifest.benchmarks.reduce((n, b) => n + b.done, 0),
-      total: manifest.benchmarks.reduce((n, b) => n + b.total, 0),
-      benchmarks: manifest.benchmarks,
-    },
+    progress: { ...runProgress(manifest), benchmarks: manifest.benchmarks },
     config: manifest.config,
     hashes: manifest.hashes,
     batchSize: manifest.batchSize,

@@ -1,4 +1,4 @@
-import type { RunKind, RunManifest, RunResults, RunStatus } from '../../../shared/run-types';
+import { runProgress, type RunKind, type RunManifest, type RunResults, type RunStatus } from '../../../shared/run-types';
 
 /** One run as `evalens runs list --json` prints it. */
 export interface RunListEntry {
@@ -28,10 +28,7 @@ export function runListEntry(manifest: RunManifest, results: RunResults | undefi
     name: manifest.name,
     createdAt: manifest.createdAt,
     updatedAt: manifest.updatedAt,
-    progress: {
-      done: manifest.benchmarks.reduce((n, b) => n + b.done, 0),
-      total: manifest.benchmarks.reduce((n, b) => n + b.total, 0),
-    },
+    progress: runProgress(manifest),
     overallScore: manifest.status === 'completed' ? (results?.overallScore ?? null) : null,
   };
   if (manifest.error !== undefined) entry.error = manifest.error.message;
