@@ -141,3 +141,58 @@ test('untrusted workspace: diagnostics work, nothing runs user code', { timeout:
 });
 
 after(() => undefined);
+
+test('closing VS Code mid-run: the run is offered for resume on the next start; a killed language server comes back', { timeout: 400_000 }, async (t) => {
+  if (!tools.ok) return t.skip(tools.reason);
+  const dir = workspace();
+  const config = JSON.parse(readFileSync(path.join(dir, 'evalens.eval.json'), 'utf8'));
+  writeFileSync(path.join(dir, 'evalens.eval.json'), JSON.stringify({ ...config, benchmarks: [{ name: 'train', subset: 'train' }], batchSize: 8, gates: [] }));
+  writeFileSync(
+    path.join(dir, 'digits.integration.ts'),
+    readFileSync(path.join(dir, 'digits.integration.ts'), 'utf8').replace('encode: (index, subset) => Float32Array.from(pixels(index, subset.data)),', 'encode: (index, subset) => { const until = Date.now() + 4; while (Date.now() < until); return Float32Array.from(pixels(index, subset.data)); },'),
+  );
+  // Opened only after the language server was killed: its diagnostics come from the restarted one.
+  writeFileSync(path.join(dir, 'shape.integration.ts'), readFileSync(path.join(dir, 'digits.integration.ts'), 'utf8').replace('shape: [1, 8, 8]', 'shape: [1, 8, 9]'));
+  const dirs = installExtension(path.join(TOOLS, 'evalens-e2e.vsix'));
+  const first = await Workbench.open(dir, dirs, { trusted: true });
+  try {
+    await first.openFile('digits.integration.ts');
+    await first.page.locator('.codelens-decoration', { hasText: 'Evaluate' }).first().waitFor({ timeout: 60_000 });
+    await first.command('Evalens: Evaluate…');
+    await first.pick('evalens.eval.json');
+    await first.page.locator('.statusbar-item', { hasText: /\/s/ }).first().waitFor({ timeout: 60_000 });
+  } catch (error) {
+    await first.screenshot(path.join(SHOTS, 'failure-close.png'));
+    throw error;
+  } finally {
+    await first.close();
+  }
+  const [runId] = runsOf(dir);
+  const manifestFile = path.join(dir, '.evalens', 'runs', runId!, 'manifest.json');
+  // code-server's whole process group is gone, runner included: the run is left 'evaluating' with a dead pid, or stopped by its runner.
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.ok(JSON.parse(readFileSync(manifestFile, 'utf8')).checkpoint.records < 1257, 'stopped part-way');
+
+  const second = await Workbench.open(dir, dirs, { trusted: true });
+  try {
+    const offer = await second.notification(/interrupted when VS Code or its process stopped/, 60_000);
+    assert.match(offer, new RegExp(runId!));
+    await second.screenshot(path.join(SHOTS, '8-resume-offer.png'));
+    await second.page.locator('.notification-toast .monaco-button', { hasText: /^Resume$/ }).first().click();
+    await waitFor(() => JSON.parse(readFileSync(manifestFile, 'utf8')).status === 'completed', 240_000, () => 'the offered resume did not complete the run');
+    assert.equal(JSON.parse(readFileSync(manifestFile, 'utf8')).checkpoint.records, 1257);
+
+    // The language server dies; the client starts a new one and diagnostics come back.
+    const killed = spawnSync('pkill', ['-KILL', '-f', `${dirs.extensionsDir}/evalens.evalens-[^/]*/dist/server.js`]);
+    assert.equal(killed.status, 0, 'a language server process was killed');
+    await second.openFile('shape.integration.ts');
+    await second.problems();
+    await second.page.locator('.markers-panel .monaco-list-row', { hasText: /EV308/ }).first().waitFor({ timeout: 90_000 });
+    await second.screenshot(path.join(SHOTS, '9-server-restarted.png'));
+  } catch (error) {
+    await second.screenshot(path.join(SHOTS, 'failure-restart.png'));
+    throw error;
+  } finally {
+    await second.close();
+  }
+});
