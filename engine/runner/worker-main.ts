@@ -28,6 +28,10 @@ function disconnect(): void {
   if (process.connected) process.disconnect();
 }
 
+// Orphaned by a killed supervisor, the runner stops at the next batch; output from user code
+// must not crash it on the closed pipe meanwhile.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 process.on('disconnect', () => {
   stopRequest ??= { interrupted: true, message: 'Interrupted: the process supervising the run (the CLI or VS Code) stopped. Finished samples are kept: resume the run to finish it.' };
 });
