@@ -5,8 +5,8 @@
  *              against a plain loop calling `session.run` on the same pre-encoded batches,
  *              started the same way (a forked process, the runner's node flags), same batch
  *              size, interleaved for --rounds rounds; medians. Target: ratio ≥ 0.9.
- *  profile     where the runner's main thread spends its time on the same run, from a CPU
- *              profile of the runner's code evaluating in-process (bench/profile-run.ts).
+ *  profile     where the runner's two threads (main: encoding, records, aggregation; inference:
+ *              onnxruntime) spend the same run, from CPU profiles of a real runner process.
  *  memory      peak RSS (VmHWM) of the runner process for 10k and 100k samples. Target: flat.
  *  crash       the crash test in its long mode (30 kills), as the last section.
  *
@@ -240,31 +240,42 @@ interface CpuProfile {
 }
 
 /** Where a profile sample's time goes, by the functions on its stack (the first rule that matches). */
-const PROFILE_CATEGORIES: [string, (stack: { functionName: string; url: string }[]) => boolean][] = [
-  ['model load and release', (st) => st.some((f) => ['openModelSession', 'OnnxruntimeSessionHandler', 'initOrt', 'release', 'dispose'].includes(f.functionName))],
-  ['onnxruntime session.run', (st) => st.some((f) => f.url.includes('onnxruntime-node'))],
-  ['aggregation (records read back, metrics)', (st) => st.some((f) => f.functionName === 'aggregateResults')],
-  ['encoders, input checks, sha256 (encodeSample)', (st) => st.some((f) => f.functionName === 'encodeSample')],
-  ['output checks, custom metrics (finishSample)', (st) => st.some((f) => f.functionName === 'finishSample')],
+type Rule = [string, (stack: { functionName: string; url: string }[]) => boolean];
+const has = (name: string) => (st: { functionName: string }[]) => st.some((f) => f.functionName === name);
+
+/** The runner's main thread: encoding, records, commits, aggregation, and waiting for the model. */
+const MAIN_THREAD: Rule[] = [
+  ['model load and release', (st) => st.some((f) => ['openInferenceThread', 'release'].includes(f.functionName))],
+  ['aggregation (records read back, metrics)', has('aggregateResults')],
+  ['encoders, input checks, input hash (encode)', has('encode')],
+  ['output checks, custom metrics (finish)', has('finish')],
   ['commits (write, fsync, manifest)', (st) => st.some((f) => f.functionName === 'flush' || f.functionName === 'writeFileAtomic' || (f.functionName === 'update' && f.url.includes('run-store')))],
-  ['batch tensors (runBatch)', (st) => st.some((f) => f.functionName === 'runBatch')],
+  ['batch tensors (infer)', has('infer')],
   ['loop: JSON records, appends, progress', (st) => st.some((f) => f.functionName === 'evaluateRun' || f.functionName === 'encodeBatch')],
   ['garbage collection', (st) => st[0]?.functionName === '(garbage collector)'],
-  ['idle', (st) => st[0]?.functionName === '(idle)'],
+  ['idle: waiting for the model', (st) => st[0]?.functionName === '(idle)'],
 ];
 
-function profileBreakdown(profile: CpuProfile): Map<string, number> {
+/** The inference thread: onnxruntime, and handing results back. */
+const INFERENCE_THREAD: Rule[] = [
+  ['model load and release', (st) => st.some((f) => ['openModelSession', 'OnnxruntimeSessionHandler', 'initOrt', 'release', 'dispose'].includes(f.functionName))],
+  ['onnxruntime session.run', (st) => st.some((f) => f.url.includes('onnxruntime-node'))],
+  ['results back to the main thread', (st) => st.some((f) => f.functionName === 'postMessage')],
+  ['idle: waiting for a batch', (st) => st[0]?.functionName === '(idle)'],
+];
+
+function profileBreakdown(profile: CpuProfile, rules: Rule[]): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const category = new Map<number, string>();
-  const out = new Map<string, number>([...PROFILE_CATEGORIES.map(([name]) => [name, 0] as [string, number]), ['startup, loading, other', 0]]);
+  const out = new Map<string, number>([...rules.map(([name]) => [name, 0] as [string, number]), ['startup, loading, other', 0]]);
   profile.samples.forEach((id, i) => {
     let name = category.get(id);
     if (name === undefined) {
       const stack: { functionName: string; url: string }[] = [];
       for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at)!.callFrame);
-      name = PROFILE_CATEGORIES.find(([, matches]) => matches(stack))?.[0] ?? 'startup, loading, other';
+      name = rules.find(([, matches]) => matches(stack))?.[0] ?? 'startup, loading, other';
       category.set(id, name);
     }
     out.set(name, out.get(name)! + (profile.timeDeltas[i] ?? 0) / 1000);
@@ -272,31 +283,45 @@ function profileBreakdown(profile: CpuProfile): Map<string, number> {
   return out;
 }
 
+/** CPU profiles of both threads of a real runner process (--cpu-prof), on the throughput run. */
 async function profile(dir: string): Promise<void> {
   const samples = int('samples');
-  log(`\n== profile: the runner's code on ${fmt(samples)} samples in one process, CPU profile of its main thread`);
+  log(`\n== profile: where the runner's two threads spend a ${fmt(samples)}-sample run (CPU profiles of the runner process)`);
   const config = writeConfig(dir, 'big-profile', [{ name: 'repeated', subset: 'all', parameters: { samples } }], int('batch'));
   const profileDir = path.join(dir, 'cpu-profile');
-  const child = spawn(process.execPath, [...RUNNER_FLAGS, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', path.join(ROOT, 'bench', 'profile-run.ts'), config, path.join(dir, 'runs-profile')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'profile-run.ts'), config, path.join(dir, 'runs-profile'), profileDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`bench/profile-run.ts exited ${code}: ${stdout}`);
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { status: string; samples: number; evaluateMs: number };
-  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-  if (file === undefined) throw new Error('no CPU profile was written');
-  const breakdown = profileBreakdown(JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile);
-  const inference = breakdown.get('onnxruntime session.run')!;
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { status: string; samples: number; runnerMs: number };
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread, 1 the inference thread.
+  const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+  const threadFile = (thread: number) => files.find((f) => f.split('.')[4] === String(thread));
+  const [mainFile, inferenceFile] = [threadFile(0), threadFile(1)];
+  if (mainFile === undefined || inferenceFile === undefined) throw new Error(`expected CPU profiles of both runner threads, found ${files.join(', ')}`);
+  const read = (file: string) => JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
+  const main = profileBreakdown(read(mainFile), MAIN_THREAD);
+  const inference = profileBreakdown(read(inferenceFile), INFERENCE_THREAD);
   const perSample = (ms: number) => (ms * 1000) / result.samples;
-  log(`evaluateRun took ${fmt(result.evaluateMs)} ms (${fmt(samples / (result.evaluateMs / 1000))} samples/s); main thread by stack:`);
-  for (const [name, ms] of [...breakdown].sort((a, b) => b[1] - a[1])) log(`  ${name.padEnd(48)} ${fmt(ms).padStart(7)} ms  ${fmt(perSample(ms), 1).padStart(6)} µs/sample`);
-  const overhead = ['aggregation (records read back, metrics)', 'encoders, input checks, sha256 (encodeSample)', 'output checks, custom metrics (finishSample)', 'commits (write, fsync, manifest)', 'batch tensors (runBatch)', 'loop: JSON records, appends, progress', 'garbage collection'].reduce((sum, k) => sum + breakdown.get(k)!, 0);
+  log(`the run took ${fmt(result.runnerMs)} ms in the runner (${fmt(samples / (result.runnerMs / 1000))} samples/s)`);
+  for (const [thread, breakdown] of [['main thread', main], ['inference thread', inference]] as const) {
+    log(`  ${thread}:`);
+    for (const [name, ms] of [...breakdown].sort((a, b) => b[1] - a[1])) log(`    ${name.padEnd(46)} ${fmt(ms).padStart(7)} ms  ${fmt(perSample(ms), 1).padStart(6)} µs/sample`);
+  }
+  const own = ['encoders, input checks, input hash (encode)', 'output checks, custom metrics (finish)', 'loop: JSON records, appends, progress', 'commits (write, fsync, manifest)', 'batch tensors (infer)', 'aggregation (records read back, metrics)', 'garbage collection'];
+  const ownMs = own.reduce((sum, k) => sum + main.get(k)!, 0);
+  const busy = inference.get('onnxruntime session.run')!;
   rows.push(
-    { section: 'profile', metric: 'session.run on the main thread', value: `${fmt(perSample(inference), 1)} µs/sample`, note: "onnxruntime-node's run is synchronous: nothing overlaps it" },
-    { section: 'profile', metric: "the runner's own work", value: `${fmt(perSample(overhead), 1)} µs/sample`, note: `encode ${fmt(perSample(breakdown.get('encoders, input checks, sha256 (encodeSample)')!), 1)}, finish ${fmt(perSample(breakdown.get('output checks, custom metrics (finishSample)')!), 1)}, loop ${fmt(perSample(breakdown.get('loop: JSON records, appends, progress')!), 1)}, commits ${fmt(perSample(breakdown.get('commits (write, fsync, manifest)')!), 1)}, aggregation ${fmt(perSample(breakdown.get('aggregation (records read back, metrics)')!), 1)}, GC ${fmt(perSample(breakdown.get('garbage collection')!), 1)}` },
-    { section: 'profile', metric: 'ceiling without overlap', value: fmt(inference / (inference + overhead), 2), note: 'session.run / (session.run + own work): the best ratio a serial loop can reach' },
+    { section: 'profile', metric: 'onnxruntime session.run (inference thread)', value: `${fmt(perSample(busy), 1)} µs/sample`, note: `idle waiting for a batch ${fmt(perSample(inference.get('idle: waiting for a batch')!), 1)} µs/sample` },
+    {
+      section: 'profile',
+      metric: "the runner's own work (main thread)",
+      value: `${fmt(perSample(ownMs), 1)} µs/sample`,
+      note: `encode ${fmt(perSample(main.get(own[0]!)!), 1)}, finish ${fmt(perSample(main.get(own[1]!)!), 1)}, loop ${fmt(perSample(main.get(own[2]!)!), 1)}, commits ${fmt(perSample(main.get(own[3]!)!), 1)}, tensors ${fmt(perSample(main.get(own[4]!)!), 1)}, aggregation ${fmt(perSample(main.get(own[5]!)!), 1)}, GC ${fmt(perSample(main.get(own[6]!)!), 1)}`,
+    },
   );
-  figures.profile = { samples: result.samples, evaluateMs: result.evaluateMs, msByCategory: Object.fromEntries(breakdown) };
+  figures.profile = { samples: result.samples, runnerMs: result.runnerMs, mainThreadMs: Object.fromEntries(main), inferenceThreadMs: Object.fromEntries(inference) };
 }
 
 async function memory(dir: string): Promise<void> {

@@ -20,6 +20,7 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: ['engine/runner/worker-main.ts'], outfile: 'dist/worker.js' }),
+  build({ ...node, entryPoints: ['engine/inference/inference-thread.ts'], outfile: 'dist/inference-thread.js' }),
   build({ ...node, entryPoints: ['client/main.ts'], outfile: 'dist/client.js' }),
   build({ ...node, entryPoints: ['client/typescript-plugin.ts'], outfile: 'typescript-plugin/index.js', external: ['typescript'] }),
   build({ ...node, entryPoints: ['server/main.ts'], outfile: 'dist/server.js', mainFields: ['module', 'main'], plugins: [(await import('../server/build/embed-plugin.mjs')).embedFiles] }),

@@ -129,7 +129,7 @@ export const sampleRecordSchema = z.object({
   position: z.number().int().nonnegative(),
   /** Index of the sample in its subset. */
   index: z.number().int().nonnegative(),
-  /** sha256 (hex, 16 chars) of the encoded inputs: traces a difference between runs to the data. */
+  /** XXH64 (hex, 16 chars) of the encoded inputs: traces a difference between runs to the data. */
   inputHash: z.string(),
   /** Raw values of each prediction output. */
   outputs: z.record(z.string(), z.array(z.number())),

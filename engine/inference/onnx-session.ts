@@ -13,11 +13,36 @@ export interface BatchFeed {
   readonly samples: readonly AnyTensorArray[];
 }
 
+/** A model input for one batch, already one buffer: what crosses to the inference thread. */
+export interface BatchTensor {
+  readonly dtype: Dtype;
+  readonly dims: readonly number[];
+  readonly data: AnyTensorArray;
+}
+
+/** A model ready to run, in this thread (`openModelSession`) or in its own (`openInferenceThread`). */
 export interface ModelSession {
-  readonly session: ort.InferenceSession;
-  /** Runs one batch and returns, per output name, one array per sample (views, no copies). */
-  runBatch(feeds: ReadonlyMap<string, BatchFeed>, outputNames: readonly string[]): Promise<Map<string, OutputArray[]>>;
+  readonly outputNames: readonly string[];
+  /** Runs one batch; returns each requested output's whole-batch data. */
+  run(inputs: ReadonlyMap<string, BatchTensor>, outputNames: readonly string[]): Promise<Map<string, OutputArray>>;
   release(): Promise<void>;
+}
+
+/** Concatenates each input's per-sample arrays into one batch tensor. */
+export function batchTensors(feeds: ReadonlyMap<string, BatchFeed>): Map<string, BatchTensor> {
+  const tensors = new Map<string, BatchTensor>();
+  for (const [name, feed] of feeds) {
+    const perSample = feed.shape.reduce((a, b) => a * b, 1);
+    tensors.set(name, { dtype: feed.dtype, dims: [feed.samples.length, ...feed.shape], data: concatSamples(feed.dtype, feed.samples, perSample) });
+  }
+  return tensors;
+}
+
+/** Runs one batch of per-sample feeds; returns, per output name, one array per sample (views, no copies). */
+export async function runBatch(session: ModelSession, feeds: ReadonlyMap<string, BatchFeed>, outputNames: readonly string[]): Promise<Map<string, OutputArray[]>> {
+  const batch = feeds.values().next().value?.samples.length ?? 0;
+  const outputs = await session.run(batchTensors(feeds), outputNames);
+  return new Map([...outputs].map(([name, data]) => [name, splitSamples(data, batch)]));
 }
 
 /**
@@ -74,29 +99,24 @@ function modelLoadError(modelPath: string, error: unknown): EvalensError {
 
 function sessionOf(session: ort.InferenceSession): ModelSession {
   return {
-    session,
-    async runBatch(feeds, outputNames) {
+    outputNames: session.outputNames,
+    async run(tensors, outputNames) {
       const inputs: Record<string, ort.Tensor> = {};
-      let batch = 0;
-      for (const [name, feed] of feeds) {
-        batch = feed.samples.length;
-        const perSample = feed.shape.reduce((a, b) => a * b, 1);
-        inputs[name] = new ort.Tensor(feed.dtype, concatSamples(feed.dtype, feed.samples, perSample), [batch, ...feed.shape]);
-      }
+      for (const [name, t] of tensors) inputs[name] = new ort.Tensor(t.dtype, t.data, [...t.dims]);
       const results = await session.run(inputs, [...outputNames]);
-      const split = new Map<string, OutputArray[]>();
+      const outputs = new Map<string, OutputArray>();
       for (const name of outputNames) {
         const tensor = results[name];
-        if (tensor === undefined) continue;
-        split.set(name, splitSamples(tensor.data as OutputArray, batch));
+        if (tensor !== undefined) outputs.set(name, tensor.data as OutputArray);
       }
-      return split;
+      return outputs;
     },
     release: () => session.release(),
   };
 }
 
-function splitSamples(data: OutputArray, batch: number): OutputArray[] {
+/** One batch's output split per sample: views of the batch's data. */
+export function splitSamples(data: OutputArray, batch: number): OutputArray[] {
   const per = batch === 0 ? 0 : data.length / batch;
   return Array.from({ length: batch }, (_, i) => data.subarray(i * per, (i + 1) * per) as OutputArray);
 }

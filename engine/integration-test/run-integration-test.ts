@@ -6,7 +6,7 @@ import { loadIntegration, errorText, readBoundModelSignature, type LoadedIntegra
 import type { ModelSignature } from '../onnx/model-signature';
 import { fixedBatchSize } from '../inference/fixed-batch';
 import { formatLocation, userFrame } from '../loader/user-stack';
-import { openModelSession, type BatchFeed, type OutputArray } from '../inference/onnx-session';
+import { openModelSession, runBatch, type BatchFeed, type OutputArray } from '../inference/onnx-session';
 import type { AnyTensorArray } from '../inference/dtypes';
 import { CheckCollector, type SampleRef } from './check-collector';
 import { checkBindings, groundTruthHint } from './binding-checks';
@@ -167,7 +167,7 @@ async function runModel(
   const runnable = samples.filter((s) => s.inputsOk);
   if (runnable.length === 0) return;
   const session = await openModelSession(integration.modelPath, options.executionProviders);
-  const outputNames = Object.keys(def.model.outputs).filter((name) => session.session.outputNames.includes(name));
+  const outputNames = Object.keys(def.model.outputs).filter((name) => session.outputNames.includes(name));
   // Models exported with a fixed batch dim (often 1) only run batches of exactly that size.
   const batchSize = fixedBatchSize(signature) ?? options.batchSize ?? 32;
   try {
@@ -182,7 +182,7 @@ async function runModel(
       const t0 = performance.now();
       let outputs: Map<string, OutputArray[]>;
       try {
-        outputs = await session.runBatch(feeds, outputNames);
+        outputs = await runBatch(session, feeds, outputNames);
       } catch (error) {
         const first = batch[0]!.ref;
         checks.fail(

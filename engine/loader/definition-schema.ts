@@ -116,3 +116,4 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 export type ValidatedPrediction = Exclude<Extract<ValidatedDefinition['model']['outputs'][string], { role: 'prediction' }>, { task: 'text' }>;
 export type ValidatedText = Extract<ValidatedDefinition['model']['outputs'][string], { task: 'text' }>;
+export type ValidatedEncoder = ValidatedDefinition['inputs'][string];

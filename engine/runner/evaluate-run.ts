@@ -2,14 +2,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runProgress, type RunManifest, type RunStatus } from '../../shared/run-types';
 import { EvalensError } from '../errors';
-import { openModelSession, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
+import { batchTensors, splitSamples, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
+import { openInferenceThread } from '../inference/threaded-session';
 import { errorText } from '../loader/load-script';
 import { AppendLog } from '../runs/append-log';
 import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
 import { aggregateResults } from './aggregate-results';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
-import { encodeSample, finishSample, type EncodedSample } from './sample-pipeline';
+import { createInputHasher } from './input-hash';
+import { samplePipeline, type EncodedSample, type SamplePipeline } from './sample-pipeline';
 import type { RunProgress } from './worker-protocol';
 
 export interface StopRequest {
@@ -29,7 +31,10 @@ export interface RunControl {
  * overrides it (the crash test sets 0, a commit after every batch, to kill runners mid-commit).
  */
 const COMMIT_EVERY_MS = commitInterval(process.env.EVALENS_COMMIT_EVERY_MS, 1000);
-const COMMIT_EVERY_SAMPLES = 2048;
+/** ...and at the latest after this many samples, which bounds the memory of what is not yet written. */
+const COMMIT_EVERY_SAMPLES = 8192;
+/** Progress goes to the supervisor (one IPC message each) at most this often, and at each benchmark's end. */
+const PROGRESS_EVERY_MS = 100;
 
 /**
  * Evaluates (or resumes) a run: every remaining sample of every benchmark through the
@@ -82,7 +87,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
     });
   };
 
-  const finish = (status: RunStatus, change: (m: RunManifest) => void) => {
+  const finishRun = (status: RunStatus, change: (m: RunManifest) => void) => {
     commit();
     records.close();
     for (const log of latentLogs.values()) log.close();
@@ -96,46 +101,44 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
   let session: ModelSession | undefined;
   try {
-    session = await openModelSession(prepared.modelPath, prepared.config.executionProviders, (message) => {
+    const hashInputs = createInputHasher(Object.keys(prepared.integration.definition.inputs));
+    session = await openInferenceThread(prepared.modelPath, prepared.config.executionProviders, (message) => {
       manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
     });
+    const model = session;
     const outputNames = Object.keys(prepared.integration.definition.model.outputs).filter((o) => prepared.signature.outputs.some((s) => s.name === o));
     const { total } = runProgress(manifest);
     const started = performance.now();
+    let lastProgress = Number.NEGATIVE_INFINITY;
     const doneAtStart = state.committed;
 
     for (const [bi, bench] of prepared.benchmarks.entries()) {
+      const pipeline = samplePipeline(prepared.integration, bench.subset, bench.name, hashInputs);
+      const encode = (from: number) => (from < bench.indices.length ? encodeBatch(pipeline, bench, from, state.batchSize) : undefined);
       let position = state.progress[bi]!.done;
-      let next = position < bench.indices.length ? encodeBatch(prepared, bench, position, state.batchSize) : undefined;
-      while (next !== undefined) {
-        const stop = control.stopRequest();
-        if (stop !== undefined) {
-          return finish('cancelled', (m) => {
-            m.error = { message: stop.message, resumable: true };
-            m.events.push(event(stop.interrupted ? 'interrupted' : 'cancelled', stop.message));
-          });
-        }
-        const batch = next;
-        // Started before the next batch is encoded, so the encoding overlaps inference should
-        // onnxruntime-node run it off the main thread (1.30 runs it synchronously: see bench/).
-        const inference = runBatch(prepared, session, batch, outputNames);
-        const following = position + batch.length;
-        next = following < bench.indices.length ? encodeBatch(prepared, bench, following, state.batchSize) : undefined;
-        let outputs: Map<string, OutputArray>[];
-        try {
-          outputs = await inference;
-        } catch (error) {
-          if (!isOutOfMemory(error) || state.batchSize === 1) throw error;
+      let batch = encode(position);
+      let inference = batch && infer(prepared, model, batch, outputNames);
+      while (batch !== undefined && inference !== undefined) {
+        // Encoded while the model runs the batch before it.
+        const next = encode(position + batch.length);
+        const outcome = await inference;
+        if ('error' in outcome) {
+          if (!isOutOfMemory(outcome.error) || state.batchSize === 1) throw outcome.error;
           // Keep what is finished, then retry this batch at half the size.
           const from = state.batchSize;
           state.batchSize = Math.max(1, Math.floor(from / 2));
           commit();
-          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${memoryDetail(error)}); continuing with batches of ${state.batchSize}`)));
-          next = encodeBatch(prepared, bench, position, state.batchSize);
+          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${memoryDetail(outcome.error)}); continuing with batches of ${state.batchSize}`)));
+          batch = encode(position)!;
+          inference = infer(prepared, model, batch, outputNames);
           continue;
         }
+        // The next batch goes to the model before this one's records are written, so both overlap.
+        inference = next && infer(prepared, model, next, outputNames);
+        // The batch's records as one string: one encoding to UTF-8 instead of one per sample.
+        const lines: string[] = [];
         for (const [i, sample] of batch.entries()) {
-          const { record, latents } = finishSample(prepared.integration, bench.subset, bench.name, sample, outputs[i]!);
+          const { record, latents } = pipeline.finish(sample, outcome.outputs[i]!);
           if (record.error !== undefined) {
             state.errors++;
             state.progress[bi]!.errors++;
@@ -143,7 +146,8 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
               const message = `${record.error.message} The run stops at ${state.errors} per-sample error${state.errors === 1 ? '' : 's'} (maxSampleErrors is ${prepared.config.maxSampleErrors}). Fix the integration, then resume with --force.`;
               state.errors--;
               state.progress[bi]!.errors--;
-              return finish('failed', (m) => {
+              records.append(lines.join(''));
+              return finishRun('failed', (m) => {
                 m.error = { message, benchmark: bench.name, sample: sample.index, component: record.error!.component, resumable: true };
                 m.events.push(event('failed', message));
               });
@@ -152,35 +156,52 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
             record.embeddingRow = state.embeddingRows++;
             for (const [o, row] of latents) {
               state.dims[o] ??= row.length;
-              latentLogs.get(o)!.append(Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+              latentLogs.get(o)!.append(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
             }
           }
-          records.append(`${JSON.stringify(record)}\n`);
+          lines.push(`${JSON.stringify(record)}\n`);
           state.pending++;
           state.progress[bi]!.done++;
         }
-        position = following;
+        records.append(lines.join(''));
+        position += batch.length;
+        batch = next;
         if (state.pending >= COMMIT_EVERY_SAMPLES || performance.now() - state.lastCommit >= COMMIT_EVERY_MS) commit();
-        const done = state.committed + state.pending;
-        const rate = (done - doneAtStart) / Math.max((performance.now() - started) / 1000, 1e-3);
-        control.onProgress({
-          benchmark: bench.name,
-          benchmarkDone: state.progress[bi]!.done,
-          benchmarkTotal: bench.indices.length,
-          done,
-          total,
-          samplesPerSecond: rate,
-          etaSeconds: rate > 0 ? (total - done) / rate : null,
-        });
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_EVERY_MS || batch === undefined) {
+          lastProgress = now;
+          const done = state.committed + state.pending;
+          const rate = (done - doneAtStart) / Math.max((now - started) / 1000, 1e-3);
+          control.onProgress({
+            benchmark: bench.name,
+            benchmarkDone: state.progress[bi]!.done,
+            benchmarkTotal: bench.indices.length,
+            done,
+            total,
+            samplesPerSecond: rate,
+            etaSeconds: rate > 0 ? (total - done) / rate : null,
+          });
+        }
+        // A turn of the event loop, so the supervisor's messages (a cancel) get in: replies from
+        // the inference thread alone would keep the loop inside its message port.
+        await new Promise((resolve) => setImmediate(resolve));
+        const stop = batch === undefined ? undefined : control.stopRequest();
+        if (stop !== undefined) {
+          // The batch in flight is dropped: resuming runs it again.
+          return finishRun('cancelled', (m) => {
+            m.error = { message: stop.message, resumable: true };
+            m.events.push(event(stop.interrupted ? 'interrupted' : 'cancelled', stop.message));
+          });
+        }
       }
     }
     commit();
     const results = await aggregateResults(store, manifest, prepared);
     store.writeResults(results);
-    return finish('completed', (m) => m.events.push(event('completed', `completed ${m.checkpoint.records} samples`)));
+    return finishRun('completed', (m) => m.events.push(event('completed', `completed ${m.checkpoint.records} samples`)));
   } catch (error) {
     const message = error instanceof EvalensError ? error.message : `The run stopped: ${errorText(error)}.`;
-    return finish('failed', (m) => {
+    return finishRun('failed', (m) => {
       m.error = { message, resumable: true };
       m.events.push(event('failed', message));
     });
@@ -189,18 +210,21 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
   }
 }
 
-function encodeBatch(prepared: PreparedEvaluation, bench: PreparedBenchmark, from: number, size: number): EncodedSample[] {
+function encodeBatch(pipeline: SamplePipeline, bench: PreparedBenchmark, from: number, size: number): EncodedSample[] {
   const end = Math.min(from + size, bench.indices.length);
   const batch: EncodedSample[] = [];
-  for (let position = from; position < end; position++) batch.push(encodeSample(prepared.integration, bench.subset, position, bench.indices[position]!));
+  for (let position = from; position < end; position++) batch.push(pipeline.encode(position, bench.indices[position]!));
   return batch;
 }
 
-/** Runs the model on the samples of a batch that encoded; returns outputs per sample (empty for failed ones). */
-async function runBatch(prepared: PreparedEvaluation, session: ModelSession, batch: EncodedSample[], outputNames: string[]): Promise<Map<string, OutputArray>[]> {
+/** A batch's outputs per sample (empty for samples that failed to encode), or why the model failed. */
+type Inference = { outputs: Map<string, OutputArray>[] } | { error: unknown };
+
+/** Starts the model on the samples of a batch that encoded. Never rejects: a batch left in flight cannot crash the runner. */
+async function infer(prepared: PreparedEvaluation, session: ModelSession, batch: EncodedSample[], outputNames: string[]): Promise<Inference> {
   const ok = batch.filter((s) => s.error === undefined);
   const perSample = batch.map(() => new Map<string, OutputArray>());
-  if (ok.length === 0) return perSample;
+  if (ok.length === 0) return { outputs: perSample };
   const def = prepared.integration.definition;
   const feeds = new Map<string, BatchFeed>(
     Object.entries(def.model.inputs).map(([modelInput, encName]) => {
@@ -208,14 +232,20 @@ async function runBatch(prepared: PreparedEvaluation, session: ModelSession, bat
       return [modelInput, { dtype: enc.dtype, shape: enc.shape, samples: ok.map((s) => s.inputs.get(encName)!) }];
     }),
   );
-  const outputs = await session.runBatch(feeds, outputNames);
+  let outputs: Map<string, OutputArray>;
+  try {
+    outputs = await session.run(batchTensors(feeds), outputNames);
+  } catch (error) {
+    return { error };
+  }
+  const split = [...outputs].map(([name, data]) => [name, splitSamples(data, ok.length)] as const);
   let k = 0;
-  batch.forEach((sample, i) => {
-    if (sample.error !== undefined) return;
-    for (const [name, arrays] of outputs) perSample[i]!.set(name, arrays[k]!);
+  for (const [i, sample] of batch.entries()) {
+    if (sample.error !== undefined) continue;
+    for (const [name, rows] of split) perSample[i]!.set(name, rows[k]!);
     k++;
-  });
-  return perSample;
+  }
+  return { outputs: perSample };
 }
 
 /** The allocation that failed, without onnxruntime's source paths. */

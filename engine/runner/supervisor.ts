@@ -12,6 +12,8 @@ export interface SuperviseOptions {
   onLog?: (line: string) => void;
   /** The runner bundle; defaults to worker.js beside this bundle. */
   workerPath?: string;
+  /** More node flags for the runner (the benchmark profiles it with --cpu-prof). */
+  nodeFlags?: readonly string[];
 }
 
 export interface SupervisedRun {
@@ -32,7 +34,7 @@ export function defaultWorkerPath(): string {
  */
 export function superviseRun(store: RunStore, runId: string, options: SuperviseOptions): SupervisedRun {
   const child = fork(options.workerPath ?? defaultWorkerPath(), [], {
-    execArgv: [`--max-old-space-size=${options.memoryLimitMb}`, '--enable-source-maps'],
+    execArgv: [`--max-old-space-size=${options.memoryLimitMb}`, '--enable-source-maps', ...(options.nodeFlags ?? [])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let stderrTail = '';

@@ -7,8 +7,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, w
  */
 export class AppendLog {
   private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private pending: Uint8Array[] = [];
   private committed: number;
 
   constructor(readonly file: string, committedBytes: number) {
@@ -22,26 +21,22 @@ export class AppendLog {
     this.committed = committedBytes;
   }
 
-  append(data: Buffer | string): void {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
-  }
-
-  /** Length the file will have once pending data is flushed. */
-  get length(): number {
-    return this.committed + this.pendingBytes;
+  /**
+   * Queues data for the next flush; nothing is written before it. Text is encoded now: held
+   * as buffers outside the JS heap, a second's worth of records costs the garbage collector nothing.
+   */
+  append(data: Uint8Array | string): void {
+    this.pending.push(typeof data === 'string' ? Buffer.from(data) : data);
   }
 
   /** Writes pending data at the committed end and forces it to disk; returns the new length. */
   flush(): number {
-    if (this.pendingBytes > 0) {
-      const data = Buffer.concat(this.pending, this.pendingBytes);
+    if (this.pending.length > 0) {
+      const data = Buffer.concat(this.pending);
       let offset = 0;
       while (offset < data.length) offset += writeSync(this.fd, data, offset, data.length - offset, this.committed + offset);
       this.committed += data.length;
       this.pending = [];
-      this.pendingBytes = 0;
     }
     fsyncSync(this.fd);
     return this.committed;
@@ -51,3 +46,4 @@ export class AppendLog {
     closeSync(this.fd);
   }
 }
+

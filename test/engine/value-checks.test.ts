@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckCollector } from '../../engine/integration-test/check-collector';
-import { checkEncoded, MetadataTracker } from '../../engine/integration-test/value-checks';
+import { checkEncoded, firstNonFinite, MetadataTracker } from '../../engine/integration-test/value-checks';
 
 const ref = (sample: number) => ({ subset: 'test', sample });
 
@@ -96,4 +96,20 @@ test('encoders: element count and finiteness', () => {
   const failed = checks.results(() => '').filter((r) => r.status === 'failed');
   assert.match(failed.find((r) => r.id === 'encoder.shape')!.message, /Ground-truth encoder 'y' returned 2 elements at sample 4 of subset 'test', but its declared shape \[3\] needs 3/);
   assert.match(failed.find((r) => r.id === 'encoder.finite')!.message, /returned Infinity at element 1 of sample 5/);
+});
+
+test('firstNonFinite finds the first NaN or infinity at any position, and passes huge finite values', () => {
+  for (const length of [1, 3, 4, 5, 1024, 1027]) {
+    const values = new Float32Array(length).fill(3.4e38);
+    assert.equal(firstNonFinite(values), undefined, `all finite, length ${length}`);
+    for (const at of new Set([0, length >> 1, length - 1])) {
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const copy = values.slice();
+        copy[at] = bad;
+        if (at + 1 < length) copy[length - 1] = Number.NaN;
+        assert.equal(firstNonFinite(copy), at, `${bad} at ${at} of ${length}`);
+      }
+    }
+  }
+  assert.equal(firstNonFinite([1, Number.NaN]), 1);
 });
