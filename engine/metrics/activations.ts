@@ -9,8 +9,19 @@ import { softmax } from './classification';
 export type Activation = 'logits' | 'probabilities' | undefined;
 
 export function classProbabilities(values: readonly number[], activation: Activation): number[] {
+  const row = new Float64Array(values.length);
+  return Array.from(classProbabilitiesInto(values, activation, row, row));
+}
+
+/**
+ * classProbabilities written into `out`, of the row's length, without allocating: per
+ * sample over a whole run. A softmax is computed in float64 in `scratch` (may be `out` when
+ * that is a Float64Array), then rounded once to `out`'s type, as Float32Array.from would.
+ */
+export function classProbabilitiesInto<A extends Float32Array | Float64Array>(values: readonly number[], activation: Activation, out: A, scratch: Float64Array): A {
   const logits = activation === 'logits' || (activation === undefined && !isProbabilityRow(values));
-  return logits ? Array.from(softmax(values)) : [...values];
+  out.set(logits ? softmax(values, scratch) : values);
+  return out;
 }
 
 /** The probability of the positive class of a binary output: one value (sigmoid of a logit, or a probability) or two (a distribution). */

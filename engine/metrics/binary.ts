@@ -19,6 +19,8 @@ export interface BinaryOptions {
   dtype?: FloatDtype;
   /** Keep every score for the threshold-free metrics (8 bytes a sample in float64). Default true. */
   ranking?: boolean;
+  /** Samples expected, when known: the per-sample arrays are then allocated once, at their size. */
+  expectedSamples?: number;
 }
 
 export interface BinaryResult {
@@ -53,7 +55,7 @@ export class BinaryAccumulator {
   private falseNegatives = 0;
   private readonly logLoss = new CompensatedSum();
   private readonly scores: GrowableArray<Float32Array | Float64Array>;
-  private readonly labels = new GrowableArray((size) => new Uint8Array(size));
+  private readonly labels: GrowableArray<Uint8Array>;
   private readonly scratch = new Float64Array(2);
 
   constructor(options: BinaryOptions = {}) {
@@ -63,9 +65,12 @@ export class BinaryAccumulator {
     this.dtype = options.dtype ?? 'float64';
     this.ranking = options.ranking ?? true;
     const dtype = this.dtype;
-    this.scores = new GrowableArray<Float32Array | Float64Array>((size) =>
-      dtype === 'float32' ? new Float32Array(size) : new Float64Array(size),
+    const capacity = this.ranking ? options.expectedSamples : undefined;
+    this.scores = new GrowableArray<Float32Array | Float64Array>(
+      (size) => (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)),
+      capacity,
     );
+    this.labels = new GrowableArray((size) => new Uint8Array(size), capacity);
   }
 
   get count(): number {

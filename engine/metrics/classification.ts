@@ -3,11 +3,10 @@ import { emptyAccumulatorError, MetricError } from './errors';
 import { CompensatedSum, pairwiseSum, roundingOf, type FloatDtype } from './float';
 import { GrowableArray } from './growable';
 import { logLossTerm } from './log-loss';
-import { averagePrecision, rocAuc, thresholdCurve } from './ranking';
+import { averagePrecision, columnCurve, CurveBuffers, rocAuc } from './ranking';
 
-/** Probabilities from logits, shifted by the maximum so that large logits do not overflow. */
-export function softmax(logits: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(logits.length);
+/** Probabilities from logits, shifted by the maximum so that large logits do not overflow; `out` may be reused. */
+export function softmax(logits: ArrayLike<number>, out: Float64Array = new Float64Array(logits.length)): Float64Array {
   let max = -Infinity;
   for (let j = 0; j < logits.length; j++) max = Math.max(max, logits[j]!);
   let sum = 0;
@@ -16,7 +15,7 @@ export function softmax(logits: ArrayLike<number>): Float64Array {
     out[j] = e;
     sum += e;
   }
-  for (let j = 0; j < out.length; j++) out[j] = out[j]! / sum;
+  for (let j = 0; j < logits.length; j++) out[j] = out[j]! / sum;
   return out;
 }
 
@@ -35,6 +34,8 @@ export interface MulticlassOptions {
    * (n x C values, 4 bytes each in float32). Default true; turn off for very many classes.
    */
   ranking?: boolean;
+  /** Samples expected, when known: the per-sample arrays are then allocated once, at their size. */
+  expectedSamples?: number;
 }
 
 export interface ClassReport {
@@ -88,9 +89,10 @@ export class MulticlassAccumulator {
   private readonly topKHits: number[];
   private readonly confusion: Float64Array;
   private readonly logLoss = new CompensatedSum();
+  private readonly expectedSamples: number | undefined;
   private crossEntropies: GrowableArray<Float32Array | Float64Array> | undefined;
   private scores: GrowableArray<Float32Array | Float64Array> | undefined;
-  private readonly labels = new GrowableArray((size) => new Int32Array(size));
+  private readonly labels: GrowableArray<Int32Array>;
   private readonly row: Float64Array;
   private readonly scratch: Float64Array;
   private unnormalisedRows = 0;
@@ -104,6 +106,8 @@ export class MulticlassAccumulator {
     this.numClasses = numClasses;
     this.ranking = options.ranking ?? true;
     this.dtype = options.dtype;
+    this.expectedSamples = options.expectedSamples;
+    this.labels = new GrowableArray((size) => new Int32Array(size), this.ranking ? options.expectedSamples : undefined);
     this.topKHits = new Array<number>(Math.min(MAX_TOP_K, numClasses - 1) + 1).fill(0);
     this.confusion = new Float64Array(numClasses * numClasses);
     this.row = new Float64Array(numClasses);
@@ -159,15 +163,17 @@ export class MulticlassAccumulator {
     }
 
     this.logLoss.add(logLossTerm(row, label, dtype, this.scratch));
-    this.crossEntropies ??= new GrowableArray<Float32Array | Float64Array>((size) =>
-      dtype === 'float32' ? new Float32Array(size) : new Float64Array(size),
+    this.crossEntropies ??= new GrowableArray<Float32Array | Float64Array>(
+      (size) => (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)),
+      this.expectedSamples,
     );
     // Kept per sample: a float32 mean depends on the summation's grouping over all samples.
     this.crossEntropies.push(round(-Math.log(pTrue)));
 
     if (this.ranking) {
-      this.scores ??= new GrowableArray<Float32Array | Float64Array>((size) =>
-        dtype === 'float32' ? new Float32Array(size) : new Float64Array(size),
+      this.scores ??= new GrowableArray<Float32Array | Float64Array>(
+        (size) => (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)),
+        this.expectedSamples === undefined ? undefined : this.expectedSamples * C,
       );
       this.scores.pushAll(row);
       this.labels.push(label);
@@ -262,19 +268,13 @@ export class MulticlassAccumulator {
       return { roc_auc_ovr_macro: null, average_precision_macro: null };
     }
     const C = this.numClasses;
-    const n = this.n;
     const labels = this.labels.values();
-    const column = new Float64Array(n);
-    const positive = new Uint8Array(n);
+    const buffers = new CurveBuffers(this.n);
     let aucSum: number | null = 0;
     let apSum: number | null = 0;
     const undefinedAuc: number[] = [];
     for (let c = 0; c < C; c++) {
-      for (let i = 0; i < n; i++) {
-        column[i] = scores[i * C + c]!;
-        positive[i] = labels[i] === c ? 1 : 0;
-      }
-      const curve = thresholdCurve(column, positive);
+      const curve = columnCurve(scores, C, c, labels, c, buffers);
       const auc = rocAuc(curve);
       const ap = averagePrecision(curve);
       if (auc === null) undefinedAuc.push(c);

@@ -22,6 +22,8 @@ export function machineEpsilon(dtype: FloatDtype): number {
 }
 
 const PAIRWISE_BLOCK = 128;
+/** The eight accumulators of a block, reused: a block never recurses while it holds them. */
+const lanes = new Float64Array(8);
 
 /**
  * The sum numpy's `add.reduce` returns for a contiguous array (pairwise summation with
@@ -35,7 +37,7 @@ export function pairwiseSum(values: ArrayLike<number>, round: Rounding, start = 
     return sum;
   }
   if (count <= PAIRWISE_BLOCK) {
-    const r = new Float64Array(8);
+    const r = lanes;
     for (let j = 0; j < 8; j++) r[j] = values[start + j]!;
     let i = 8;
     for (; i < count - (count % 8); i += 8) {

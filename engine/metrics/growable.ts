@@ -8,8 +8,12 @@ export class GrowableArray<A extends NumberArray> {
   private data: A;
   private size = 0;
 
-  constructor(private readonly allocate: (capacity: number) => A) {
-    this.data = allocate(1024);
+  /** `capacity`: the values expected, when known, so that the array is allocated once rather than doubled up to it. */
+  constructor(
+    private readonly allocate: (capacity: number) => A,
+    capacity = 1024,
+  ) {
+    this.data = allocate(capacity);
   }
 
   get length(): number {

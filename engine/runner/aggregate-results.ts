@@ -1,7 +1,7 @@
 import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
 import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
-import { argmax, classProbabilities, positiveProbability } from '../metrics/activations';
+import { argmax, classProbabilitiesInto, positiveProbability, type Activation } from '../metrics/activations';
 import { CompensatedSum } from '../metrics/float';
 import type { RunStore } from '../runs/run-store';
 import type { PreparedEvaluation } from './prepare-evaluation';
@@ -12,7 +12,9 @@ type Accumulator = MulticlassAccumulator | BinaryAccumulator | RegressionAccumul
 interface BenchmarkTally {
   samples: number;
   errors: number;
-  outputs: Map<string, { task: PredictionOutput['task'] | 'text'; acc: Accumulator }>;
+  /** Samples the benchmark committed without an error: the size of its accumulators' per-sample arrays. */
+  expected: number;
+  outputs: Map<string, { task: PredictionOutput['task'] | 'text'; acc: Accumulator; row?: ProbabilityRow }>;
   means: Map<string, { sum: CompensatedSum; n: number }>;
 }
 
@@ -25,24 +27,23 @@ export async function aggregateResults(store: RunStore, manifest: RunManifest, p
   const scored = Object.entries(def.model.outputs).filter((entry): entry is [string, PredictionOutput] => entry[1].role === 'prediction' && entry[1].task !== 'text' && entry[1].groundTruth !== undefined);
   const texts = Object.entries(def.model.outputs).filter(([, b]) => b.role === 'prediction' && b.task === 'text').map(([name]) => name);
   const tallies = new Map<string, BenchmarkTally>(
-    manifest.benchmarks.map((b) => [b.name, { samples: 0, errors: 0, outputs: new Map(), means: new Map() }]),
+    manifest.benchmarks.map((b) => [b.name, { samples: 0, errors: 0, expected: b.done - b.errors, outputs: new Map(), means: new Map() }]),
   );
-  for await (const record of store.records(manifest)) {
+  const add = (record: SampleRecord) => {
     const tally = tallies.get(record.benchmark)!;
     tally.samples++;
     if (record.error !== undefined) {
       tally.errors++;
-      continue;
+      return;
     }
     for (const [name, binding] of scored) addPrediction(tally, name, binding, record);
     for (const name of texts) addText(tally, name, record);
-    for (const [name, value] of [...Object.entries(record.metrics), ...Object.entries(record.losses)]) {
-      const mean = tally.means.get(name) ?? { sum: new CompensatedSum(), n: 0 };
-      mean.sum.add(value);
-      mean.n++;
-      tally.means.set(name, mean);
-    }
-  }
+    for (const name in record.metrics) addMean(tally, name, record.metrics[name]!);
+    for (const name in record.losses) addMean(tally, name, record.losses[name]!);
+  };
+  // A chunk of records per await, each record visited here and dropped: no per-record promise, nothing kept but the accumulators.
+  const reader = store.recordReader(manifest);
+  for await (const chunk of reader.chunks()) reader.forEach(chunk, add);
 
   const benchmarks: BenchmarkResult[] = manifest.benchmarks.map(({ name }) => {
     const tally = tallies.get(name)!;
@@ -104,23 +105,50 @@ function addText(tally: BenchmarkTally, name: string, record: SampleRecord): voi
   (entry.acc as TextAccumulator).add(whitespaceTokenize(text.hypothesis), text.references.map(whitespaceTokenize));
 }
 
+function addMean(tally: BenchmarkTally, name: string, value: number): void {
+  let mean = tally.means.get(name);
+  if (mean === undefined) {
+    mean = { sum: new CompensatedSum(), n: 0 };
+    tally.means.set(name, mean);
+  }
+  mean.sum.add(value);
+  mean.n++;
+}
+
 function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionOutput, record: SampleRecord): void {
   const values = record.outputs[name];
   const truth = record.groundTruths[binding.groundTruth!];
   if (values === undefined || truth === undefined) return;
   let entry = tally.outputs.get(name);
   if (entry === undefined) {
-    const acc = binding.task === 'classification' ? new MulticlassAccumulator({ numClasses: values.length }) : binding.task === 'binary' ? new BinaryAccumulator() : binding.task === 'regression' ? new RegressionAccumulator({ outputs: values.length }) : undefined;
+    const expectedSamples = tally.expected;
+    const acc = binding.task === 'classification' ? new MulticlassAccumulator({ numClasses: values.length, expectedSamples }) : binding.task === 'binary' ? new BinaryAccumulator({ expectedSamples }) : binding.task === 'regression' ? new RegressionAccumulator({ outputs: values.length }) : undefined;
     if (acc === undefined) return;
-    entry = { task: binding.task, acc };
+    entry = { task: binding.task, acc, row: binding.task === 'classification' ? new ProbabilityRow() : undefined };
     tally.outputs.set(name, entry);
   }
   const { acc } = entry;
   if (acc instanceof MulticlassAccumulator) {
-    acc.add(Float32Array.from(classProbabilities(values, binding.activation)), truth.length === 1 ? truth[0]! : argmax(truth));
+    acc.add(entry.row!.of(values, binding.activation), truth.length === 1 ? truth[0]! : argmax(truth));
   } else if (acc instanceof BinaryAccumulator) {
     acc.add(positiveProbability(values, binding.activation), truth[0] === 1 ? 1 : 0);
   } else if (acc instanceof RegressionAccumulator) {
     acc.add(values, truth);
+  }
+}
+
+/** An output's row of class probabilities, reused from sample to sample: the accumulator copies what it keeps. */
+class ProbabilityRow {
+  private out = new Float32Array(0);
+  private scratch = new Float64Array(0);
+
+  /** As Float32Array.from(classProbabilities(values, activation)); valid until the next call. */
+  of(values: readonly number[], activation: Activation): Float32Array {
+    // A row of another length gets buffers of its own length, for the accumulator to reject with its own message.
+    if (this.out.length !== values.length) {
+      this.out = new Float32Array(values.length);
+      this.scratch = new Float64Array(values.length);
+    }
+    return classProbabilitiesInto(values, activation, this.out, this.scratch);
   }
 }

@@ -1,12 +1,10 @@
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { EvalensError } from '../errors';
 import {
   runManifestSchema,
   runResultsSchema,
-  sampleRecordSchema,
   type RunKind,
   type RunManifest,
   type RunResults,
@@ -14,6 +12,7 @@ import {
   type SampleRecord,
 } from '../../shared/run-types';
 import { writeFileAtomic } from './atomic-file';
+import { RecordReader } from './record-reader';
 import { assertRunId, isRunId, newRunId } from './run-id';
 
 export const MANIFEST = 'manifest.json';
@@ -168,21 +167,25 @@ export class RunStore {
 
   /** The committed per-sample records of a run, in order; a torn or uncommitted tail is never read. */
   async *records(manifest: RunManifest): AsyncGenerator<SampleRecord> {
+    const reader = this.recordReader(manifest);
+    for await (const chunk of reader.chunks()) {
+      const batch: SampleRecord[] = [];
+      reader.forEach(chunk, (record) => batch.push(record));
+      yield* batch;
+    }
+  }
+
+  /**
+   * The same records for one pass over them all, a chunk of lines per await (what the
+   * aggregation of a large run reads): `for await (const chunk of reader.chunks()) reader.forEach(chunk, visit)`.
+   */
+  recordReader(manifest: RunManifest): RecordReader {
     const file = path.join(this.runDir(manifest.runId), RECORDS);
-    if (manifest.checkpoint.recordsBytes === 0) return;
-    if (!existsSync(file) || statSync(file).size < manifest.checkpoint.recordsBytes) {
+    const length = manifest.checkpoint.recordsBytes;
+    if (length > 0 && (!existsSync(file) || statSync(file).size < length)) {
       throw new EvalensError('run-corrupt', `Run ${manifest.runId}: ${file} is missing or shorter than its last checkpoint. The run's records were changed outside Evalens; delete the run and evaluate again.`);
     }
-    const lines = createInterface({ input: createReadStream(file, { start: 0, end: manifest.checkpoint.recordsBytes - 1 }), crlfDelay: Infinity });
-    let n = 0;
-    for await (const line of lines) {
-      n++;
-      const parsed = sampleRecordSchema.safeParse(safeJson(line));
-      if (!parsed.success) {
-        throw new EvalensError('run-corrupt', `Run ${manifest.runId}: record ${n} of ${file} is not a valid sample record. Delete the run and evaluate again.`);
-      }
-      yield parsed.data;
-    }
+    return new RecordReader(manifest.runId, file, length);
   }
 
   /** The committed rows of one latent output, as one Float32Array of rows × dim. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { averagePrecision, bestF1, rocAuc, thresholdCurve } from '../../../engine/metrics';
+import { sortFloat32 } from '../../../engine/metrics/radix-sort';
+import { columnCurve, CurveBuffers, type ThresholdCurve } from '../../../engine/metrics/ranking';
 import { assertClose } from './assertions';
 
 /** Scores on a coarse grid, so that many samples tie. */
@@ -47,7 +49,88 @@ function operatingPoints(scores: number[], positive: number[]) {
     });
 }
 
+/** The curve by a stable sort of all samples with a comparator, as scikit-learn orders them: the definition the faster one must match. */
+function comparatorCurve(scores: ArrayLike<number>, positive: ArrayLike<number>): ThresholdCurve {
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const thresholds: number[] = [];
+  const tps: number[] = [];
+  const fps: number[] = [];
+  let tp = 0;
+  let fp = 0;
+  order.forEach((i, k) => {
+    if (positive[i] === 1) tp++;
+    else fp++;
+    if (k + 1 === order.length || scores[order[k + 1]!] !== scores[i]) {
+      thresholds.push(scores[i]!);
+      tps.push(tp);
+      fps.push(fp);
+    }
+  });
+  return { thresholds: Float64Array.from(thresholds), truePositives: Float64Array.from(tps), falsePositives: Float64Array.from(fps), positives: tp, negatives: fp };
+}
+
+/** Exactly equal, -0 told from 0. */
+function assertSameCurve(actual: ThresholdCurve, expected: ThresholdCurve, label: string): void {
+  assert.deepEqual([actual.positives, actual.negatives], [expected.positives, expected.negatives], label);
+  for (const key of ['thresholds', 'truePositives', 'falsePositives'] as const) {
+    assert.equal(actual[key].length, expected[key].length, `${label}: ${key}`);
+    expected[key].forEach((value, k) => assert.ok(Object.is(actual[key][k], value), `${label}: ${key}[${k}] is ${actual[key][k]}, expected ${value}`));
+  }
+}
+
+/** float32 scores with many ties, zeros of both signs, and a few negatives and infinities. */
+function float32Sample(n: number, seed: number): { scores: Float32Array; positive: Uint8Array } {
+  let state = seed;
+  const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const special = [0, -0, 1, -1, Infinity, -Infinity, 2 ** -149];
+  const scores = new Float32Array(n);
+  const positive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    positive[i] = next() < 0.3 ? 1 : 0;
+    const r = next();
+    scores[i] = r < 0.1 ? special[Math.floor(next() * special.length)]! : r < 0.5 ? Math.round(next() * 20) / 20 : next() ** 3 + positive[i]! * 0.2;
+  }
+  return { scores, positive };
+}
+
 describe('ranking metrics', () => {
+  it('sort float32 scores by radix in the order of the built-in sort', () => {
+    for (const seed of [1, 2, 3]) {
+      const { scores } = float32Sample(5000, seed);
+      const expected = Float32Array.from(scores).sort();
+      const actual = Float32Array.from(scores);
+      sortFloat32(actual, new Uint32Array(actual.length));
+      expected.forEach((value, i) => assert.ok(Object.is(actual[i], value), `seed ${seed}: [${i}] is ${actual[i]}, expected ${value}`));
+    }
+  });
+
+  it('give the curve of a stable comparator sort, for float32 and float64 scores, -0 included', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const { scores, positive } = float32Sample(2000, seed);
+      const expected = comparatorCurve(scores, positive);
+      assertSameCurve(thresholdCurve(scores, positive), expected, `float32, seed ${seed}`);
+      assertSameCurve(thresholdCurve(Array.from(scores), positive), expected, `numbers, seed ${seed}`);
+      assertSameCurve(thresholdCurve(Float64Array.from(scores), Array.from(positive)), expected, `float64, seed ${seed}`);
+    }
+    // A tie of 0 and -0 reports the score of its last sample, as the stable sort does.
+    for (const scores of [[0.5, -0, 0], [0.5, 0, -0]]) {
+      for (const positive of [[1, 0, 1], [1, 1, 0]]) assertSameCurve(thresholdCurve(scores, positive), comparatorCurve(scores, positive), `${scores} ${positive}`);
+    }
+  });
+
+  it('give each column of a row-major matrix its own curve, reusing the buffers', () => {
+    const classes = 3;
+    const { scores } = float32Sample(900, 7);
+    const labels = Int32Array.from({ length: 300 }, (_, i) => (i * 7) % classes);
+    const buffers = new CurveBuffers(labels.length);
+    for (let c = 0; c < classes; c++) {
+      const column = scores.filter((_, j) => j % classes === c);
+      const positive = Array.from(labels, (label) => (label === c ? 1 : 0));
+      assertSameCurve(columnCurve(scores, classes, c, labels, c, buffers), comparatorCurve(column, positive), `class ${c}`);
+    }
+  });
+
+
   it('match scikit-learn documentation examples', () => {
     const curve = thresholdCurve([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]);
     assert.equal(rocAuc(curve), 0.75);
