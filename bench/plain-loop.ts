@@ -15,6 +15,8 @@ export interface PlainLoopJob {
   samples: number;
   batchSize: number;
   executionProviders: string[];
+  /** onnxruntime's intra-op threads, as the eval config's intraOpThreads; default one per core. */
+  intraOpThreads?: number;
   outputs: string[];
 }
 
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   }
 
   const t0 = performance.now();
-  const session = await ort.InferenceSession.create(job.model, { executionProviders: job.executionProviders });
+  const session = await ort.InferenceSession.create(job.model, { executionProviders: job.executionProviders, ...(job.intraOpThreads !== undefined && { intraOpNumThreads: job.intraOpThreads }) });
   const t1 = performance.now();
   let checksum = 0;
   for (const { data, size } of batches) {

@@ -1,14 +1,10 @@
 import type { EvalensErrorCode, ErrorLocation } from '../errors';
-import type { BatchTensor, OutputArray } from './onnx-session';
-
-/** What the inference thread is started with. */
-export interface InferenceThreadData {
-  modelPath: string;
-  executionProviders: string[];
-}
+import type { BatchTensor, ModelSessionOptions, OutputArray } from './onnx-session';
 
 export type ToInferenceThread =
+  | { type: 'open'; modelPath: string; options: ModelSessionOptions }
   | { type: 'run'; id: number; inputs: [name: string, tensor: BatchTensor][]; outputNames: readonly string[] }
+  /** Releases the session, if one is open, and ends the thread. */
   | { type: 'release' };
 
 /** An error as it crosses threads: enough to rebuild an EvalensError, or an onnxruntime message. */
@@ -23,5 +19,4 @@ export type FromInferenceThread =
   | { type: 'ready'; outputNames: string[] }
   | { type: 'open-failed'; error: ThreadError }
   | { type: 'result'; id: number; outputs: [name: string, data: OutputArray][] }
-  | { type: 'run-failed'; id: number; error: ThreadError }
-  | { type: 'released' };
+  | { type: 'run-failed'; id: number; error: ThreadError };

@@ -2,43 +2,51 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EvalensError } from '../errors';
-import type { FromInferenceThread, InferenceThreadData, ThreadError, ToInferenceThread } from './inference-thread-protocol';
-import type { ModelSession, OutputArray } from './onnx-session';
+import type { FromInferenceThread, ThreadError, ToInferenceThread } from './inference-thread-protocol';
+import type { ModelSession, ModelSessionOptions, OutputArray } from './onnx-session';
 
 /** The thread's bundle, built beside the runner's (dist/). */
 const THREAD_ENTRY = path.join(__dirname, 'inference-thread.js');
 
-/**
- * Opens the model in an inference thread of its own (see inference-thread.ts), with the
- * execution providers in order of preference as `openModelSession` does. Batches run one at a
- * time, in the order given; their input buffers are moved to the thread, not copied.
- */
-export async function openInferenceThread(modelPath: string, executionProviders: readonly string[], onFallback?: (message: string) => void): Promise<ModelSession> {
+/** The runner's inference thread (see inference-thread.ts), started before the model is known. */
+export interface InferenceThread {
+  /**
+   * Opens the model there, with the execution providers in order of preference as
+   * `openModelSession` does. Batches run one after the other, in the order given; their input
+   * buffers are moved to the thread, not copied.
+   */
+  open(modelPath: string, options: ModelSessionOptions, onFallback?: (message: string) => void): Promise<ModelSession>;
+  /** Releases the session, if open, and ends the thread once the batches sent before have run. */
+  close(): Promise<void>;
+}
+
+/** Starts the thread, which loads onnxruntime while the caller prepares the run. */
+export function startInferenceThread(): InferenceThread {
   if (!existsSync(THREAD_ENTRY)) throw new Error(`${THREAD_ENTRY} is missing: build Evalens (npm run build) so the runner can start its inference thread`);
-  const data: InferenceThreadData = { modelPath, executionProviders: [...executionProviders] };
-  const worker = new Worker(THREAD_ENTRY, { workerData: data });
+  const worker = new Worker(THREAD_ENTRY);
+  const send = (message: ToInferenceThread, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
   const pending = new Map<number, { resolve: (outputs: Map<string, OutputArray>) => void; reject: (error: Error) => void }>();
   let nextId = 0;
-  let released: (() => void) | undefined;
-  let opened: { resolve: (outputNames: string[]) => void; reject: (error: Error) => void } | undefined;
+  let opening: { resolve: (outputNames: string[]) => void; reject: (error: Error) => void; onFallback?: (message: string) => void } | undefined;
   let failure: Error | undefined;
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
   const failAll = (error: Error) => {
     failure ??= error;
-    opened?.reject(error);
-    for (const { reject } of pending.values()) reject(error);
+    opening?.reject(failure);
+    for (const { reject } of pending.values()) reject(failure);
     pending.clear();
   };
   worker.on('message', (message: FromInferenceThread) => {
     switch (message.type) {
       case 'fallback':
-        onFallback?.(message.message);
+        opening?.onFallback?.(message.message);
         break;
       case 'ready':
-        opened?.resolve(message.outputNames);
+        opening?.resolve(message.outputNames);
         break;
       case 'open-failed':
-        opened?.reject(rebuild(message.error));
+        opening?.reject(rebuild(message.error));
         break;
       case 'result':
         pending.get(message.id)?.resolve(new Map(message.outputs));
@@ -48,36 +56,37 @@ export async function openInferenceThread(modelPath: string, executionProviders:
         pending.get(message.id)?.reject(rebuild(message.error));
         pending.delete(message.id);
         break;
-      case 'released':
-        released?.();
-        break;
     }
   });
   worker.on('error', (error) => failAll(new Error(`the inference thread failed: ${error.message}`, { cause: error })));
-  worker.on('exit', (code) => {
-    released?.();
-    failAll(new Error(`the inference thread exited (code ${code})`));
-  });
+  worker.on('exit', (code) => failAll(new Error(`the inference thread exited (code ${code})`)));
 
-  const outputNames = await new Promise<string[]>((resolve, reject) => (opened = { resolve, reject }));
-  opened = undefined;
+  const close = async () => {
+    if (failure === undefined) send({ type: 'release' });
+    await ended;
+  };
   return {
-    outputNames,
-    run(inputs, names) {
-      if (failure !== undefined) return Promise.reject(failure);
-      const id = nextId++;
-      const message: ToInferenceThread = { type: 'run', id, inputs: [...inputs], outputNames: names };
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage(message, [...inputs.values()].map((t) => t.data.buffer as ArrayBuffer));
+    async open(modelPath, options, onFallback) {
+      if (failure !== undefined) throw failure;
+      const outputNames = await new Promise<string[]>((resolve, reject) => {
+        opening = { resolve, reject, onFallback };
+        send({ type: 'open', modelPath, options });
       });
+      opening = undefined;
+      return {
+        outputNames,
+        run(inputs, names) {
+          if (failure !== undefined) return Promise.reject(failure);
+          const id = nextId++;
+          return new Promise((resolve, reject) => {
+            pending.set(id, { resolve, reject });
+            send({ type: 'run', id, inputs: [...inputs], outputNames: names }, [...inputs.values()].map((t) => t.data.buffer as ArrayBuffer));
+          });
+        },
+        release: close,
+      };
     },
-    async release() {
-      if (failure !== undefined) return;
-      const done = new Promise<void>((resolve) => (released = resolve));
-      worker.postMessage({ type: 'release' } satisfies ToInferenceThread);
-      await done;
-    },
+    close,
   };
 }
 

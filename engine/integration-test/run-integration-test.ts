@@ -166,7 +166,7 @@ async function runModel(
   if (bindings.length !== modelInputs.length || checksBlockModel(checks, bindings)) return;
   const runnable = samples.filter((s) => s.inputsOk);
   if (runnable.length === 0) return;
-  const session = await openModelSession(integration.modelPath, options.executionProviders);
+  const session = await openModelSession(integration.modelPath, { executionProviders: options.executionProviders });
   const outputNames = Object.keys(def.model.outputs).filter((name) => session.outputNames.includes(name));
   // Models exported with a fixed batch dim (often 1) only run batches of exactly that size.
   const batchSize = fixedBatchSize(signature) ?? options.batchSize ?? 32;

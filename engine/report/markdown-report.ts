@@ -147,6 +147,7 @@ const shownConfigSchema = z.object({
   model: z.string().optional(),
   benchmarks: z.array(z.object({ name: z.string(), subset: z.string().optional(), dataset: z.string().optional(), sampleCount: z.number().optional(), seed: z.number().optional() })).optional(),
   executionProviders: z.array(z.string()).optional(),
+  intraOpThreads: z.number().optional(),
   memoryLimitMb: z.number().optional(),
   maxSampleErrors: z.number().optional(),
 });
@@ -167,6 +168,7 @@ function configurationOf(manifest: RunManifest, options: MarkdownReportOptions):
   }
   rows.push(['batch size', String(manifest.batchSize)]);
   if (c.executionProviders !== undefined) rows.push(['execution providers', c.executionProviders.map(code).join(', ')]);
+  if (c.intraOpThreads !== undefined) rows.push(['onnxruntime threads', String(c.intraOpThreads)]);
   if (c.memoryLimitMb !== undefined) rows.push(['memory limit', `${c.memoryLimitMb} MiB`]);
   if (c.maxSampleErrors !== undefined) rows.push(['sample errors tolerated', String(c.maxSampleErrors)]);
   rows.push(['created', formatTime(manifest.createdAt)], ['updated', formatTime(manifest.updatedAt)]);

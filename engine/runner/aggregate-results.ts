@@ -19,59 +19,75 @@ interface BenchmarkTally {
 }
 
 /**
- * The run's results, computed in one streaming pass over its committed records in order: the
- * same records give the same numbers, bit for bit, however often the run was interrupted.
+ * The run's results, streamed: the runner adds each record as it writes it (after replaying the
+ * committed ones when it resumes), so every record is added exactly once, in order. The same
+ * records give the same numbers, bit for bit, however often the run was interrupted: a record
+ * read back from JSON holds exactly the numbers it was written from.
  */
-export async function aggregateResults(store: RunStore, manifest: RunManifest, prepared: PreparedEvaluation): Promise<RunResults> {
-  const def = prepared.integration.definition;
-  const scored = Object.entries(def.model.outputs).filter((entry): entry is [string, PredictionOutput] => entry[1].role === 'prediction' && entry[1].task !== 'text' && entry[1].groundTruth !== undefined);
-  const texts = Object.entries(def.model.outputs).filter(([, b]) => b.role === 'prediction' && b.task === 'text').map(([name]) => name);
-  const tallies = new Map<string, BenchmarkTally>(
-    manifest.benchmarks.map((b) => [b.name, { samples: 0, errors: 0, expected: b.done - b.errors, outputs: new Map(), means: new Map() }]),
-  );
-  const add = (record: SampleRecord) => {
-    const tally = tallies.get(record.benchmark)!;
+export class ResultsAggregator {
+  private readonly scored: [string, PredictionOutput][];
+  private readonly texts: string[];
+  private readonly tallies: Map<string, BenchmarkTally>;
+
+  constructor(
+    private readonly prepared: PreparedEvaluation,
+    benchmarks: readonly { name: string; total: number }[],
+  ) {
+    const outputs = Object.entries(prepared.integration.definition.model.outputs);
+    this.scored = outputs.filter((entry): entry is [string, PredictionOutput] => entry[1].role === 'prediction' && entry[1].task !== 'text' && entry[1].groundTruth !== undefined);
+    this.texts = outputs.filter(([, b]) => b.role === 'prediction' && b.task === 'text').map(([name]) => name);
+    // Sized for every sample of the benchmark; errors only leave room unused.
+    this.tallies = new Map(benchmarks.map((b) => [b.name, { samples: 0, errors: 0, expected: b.total, outputs: new Map(), means: new Map() }]));
+  }
+
+  add(record: SampleRecord): void {
+    const tally = this.tallies.get(record.benchmark)!;
     tally.samples++;
     if (record.error !== undefined) {
       tally.errors++;
       return;
     }
-    for (const [name, binding] of scored) addPrediction(tally, name, binding, record);
-    for (const name of texts) addText(tally, name, record);
+    for (const [name, binding] of this.scored) addPrediction(tally, name, binding, record);
+    for (const name of this.texts) addText(tally, name, record);
     for (const name in record.metrics) addMean(tally, name, record.metrics[name]!);
     for (const name in record.losses) addMean(tally, name, record.losses[name]!);
-  };
-  // A chunk of records per await, each record visited here and dropped: no per-record promise, nothing kept but the accumulators.
-  const reader = store.recordReader(manifest);
-  for await (const chunk of reader.chunks()) reader.forEach(chunk, add);
+  }
 
-  const benchmarks: BenchmarkResult[] = manifest.benchmarks.map(({ name }) => {
-    const tally = tallies.get(name)!;
-    const outputs: BenchmarkResult['outputs'] = {};
-    let headline: Record<string, unknown> | undefined;
-    let overallScore: number | null = null;
-    for (const [output, { task, acc }] of tally.outputs) {
-      if (acc.count === 0) continue;
-      const result = acc.result() as unknown as Record<string, unknown>;
-      outputs[output] = result;
-      if (headline === undefined) {
-        headline = result;
-        overallScore = scoreOf(task, result);
+  /** Adds the committed records of a run being resumed, read back from its store. */
+  async replay(store: RunStore, manifest: RunManifest): Promise<void> {
+    // A chunk of records per await, each record visited here and dropped: nothing kept but the accumulators.
+    const reader = store.recordReader(manifest);
+    for await (const chunk of reader.chunks()) reader.forEach(chunk, (record) => this.add(record));
+  }
+
+  results(store: RunStore, runId: string): RunResults {
+    const benchmarks: BenchmarkResult[] = [...this.tallies].map(([name, tally]) => {
+      const outputs: BenchmarkResult['outputs'] = {};
+      let headline: Record<string, unknown> | undefined;
+      let overallScore: number | null = null;
+      for (const [output, { task, acc }] of tally.outputs) {
+        if (acc.count === 0) continue;
+        const result = acc.result() as unknown as Record<string, unknown>;
+        outputs[output] = result;
+        if (headline === undefined) {
+          headline = result;
+          overallScore = scoreOf(task, result);
+        }
       }
-    }
-    const metrics: Record<string, number | null> = {};
-    for (const [key, value] of Object.entries(headline ?? {})) {
-      if (typeof value === 'number' || value === null) metrics[key] = value;
-    }
-    for (const [key, { sum, n }] of tally.means) metrics[key] = sum.value / n;
-    return { name, samples: tally.samples, errors: tally.errors, overallScore, metrics, outputs };
-  });
-  const scoredBenchmarks = benchmarks.filter((b) => b.overallScore !== null);
-  const weight = scoredBenchmarks.reduce((n, b) => n + b.samples - b.errors, 0);
-  const overallScore = weight === 0 ? null : scoredBenchmarks.reduce((s, b) => s + b.overallScore! * (b.samples - b.errors), 0) / weight;
-  const results: RunResults = { runId: manifest.runId, overallScore, benchmarks, gates: [] };
-  results.gates = evaluateGates(prepared.config.gates, results, store);
-  return results;
+      const metrics: Record<string, number | null> = {};
+      for (const [key, value] of Object.entries(headline ?? {})) {
+        if (typeof value === 'number' || value === null) metrics[key] = value;
+      }
+      for (const [key, { sum, n }] of tally.means) metrics[key] = sum.value / n;
+      return { name, samples: tally.samples, errors: tally.errors, overallScore, metrics, outputs };
+    });
+    const scoredBenchmarks = benchmarks.filter((b) => b.overallScore !== null);
+    const weight = scoredBenchmarks.reduce((n, b) => n + b.samples - b.errors, 0);
+    const overallScore = weight === 0 ? null : scoredBenchmarks.reduce((s, b) => s + b.overallScore! * (b.samples - b.errors), 0) / weight;
+    const results: RunResults = { runId, overallScore, benchmarks, gates: [] };
+    results.gates = evaluateGates(this.prepared.config.gates, results, store);
+    return results;
+  }
 }
 
 /**

@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { runProgress, type RunManifest, type RunStatus } from '../../shared/run-types';
 import { EvalensError } from '../errors';
 import { batchTensors, splitSamples, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
-import { openInferenceThread } from '../inference/threaded-session';
+import type { InferenceThread } from '../inference/threaded-session';
 import { errorText } from '../loader/load-script';
 import { AppendLog } from '../runs/append-log';
 import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
-import { aggregateResults } from './aggregate-results';
+import { ResultsAggregator } from './aggregate-results';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
 import { createInputHasher } from './input-hash';
 import { samplePipeline, type EncodedSample, type SamplePipeline } from './sample-pipeline';
@@ -33,16 +33,19 @@ export interface RunControl {
 const COMMIT_EVERY_MS = commitInterval(process.env.EVALENS_COMMIT_EVERY_MS, 1000);
 /** ...and at the latest after this many samples, which bounds the memory of what is not yet written. */
 const COMMIT_EVERY_SAMPLES = 8192;
+/** Batches queued for the model at a time. */
+const IN_FLIGHT = 2;
 /** Progress goes to the supervisor (one IPC message each) at most this often, and at each benchmark's end. */
 const PROGRESS_EVERY_MS = 100;
 
 /**
  * Evaluates (or resumes) a run: every remaining sample of every benchmark through the
  * encoders, the model, metrics, losses and metadata, appended in order and committed in
- * checkpoints, then aggregated. Resuming continues at the last checkpoint, so the records of
- * an interrupted run end up identical to those of an uninterrupted one.
+ * checkpoints, and aggregated as it goes. Resuming continues at the last checkpoint, so the records of
+ * an interrupted run end up identical to those of an uninterrupted one. The model runs in
+ * `thread`; its caller closes it.
  */
-export async function evaluateRun(store: RunStore, runId: string, prepared: PreparedEvaluation, control: RunControl): Promise<RunStatus> {
+export async function evaluateRun(store: RunStore, runId: string, prepared: PreparedEvaluation, control: RunControl, thread: InferenceThread): Promise<RunStatus> {
   const dir = store.runDir(runId);
   store.removeStaleTemporaries(runId);
   let manifest = store.read(runId);
@@ -99,13 +102,13 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
     return status;
   };
 
-  let session: ModelSession | undefined;
   try {
     const hashInputs = createInputHasher(Object.keys(prepared.integration.definition.inputs));
-    session = await openInferenceThread(prepared.modelPath, prepared.config.executionProviders, (message) => {
+    const model = await thread.open(prepared.modelPath, { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads }, (message) => {
       manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
     });
-    const model = session;
+    const aggregator = new ResultsAggregator(prepared, manifest.benchmarks);
+    await aggregator.replay(store, manifest);
     const outputNames = Object.keys(prepared.integration.definition.model.outputs).filter((o) => prepared.signature.outputs.some((s) => s.name === o));
     const { total } = runProgress(manifest);
     const started = performance.now();
@@ -114,27 +117,38 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
     for (const [bi, bench] of prepared.benchmarks.entries()) {
       const pipeline = samplePipeline(prepared.integration, bench.subset, bench.name, hashInputs);
-      const encode = (from: number) => (from < bench.indices.length ? encodeBatch(pipeline, bench, from, state.batchSize) : undefined);
       let position = state.progress[bi]!.done;
-      let batch = encode(position);
-      let inference = batch && infer(prepared, model, batch, outputNames);
-      while (batch !== undefined && inference !== undefined) {
-        // Encoded while the model runs the batch before it.
-        const next = encode(position + batch.length);
+      // Batches sent to the model and not yet finished, in order. Two of them: the inference
+      // thread starts the second as soon as it ends the first, without waiting for this thread.
+      const inFlight: { batch: EncodedSample[]; inference: Promise<Inference> }[] = [];
+      let encodedTo = position;
+      const fill = () => {
+        while (inFlight.length < IN_FLIGHT && encodedTo < bench.indices.length) {
+          const batch = encodeBatch(pipeline, bench, encodedTo, state.batchSize);
+          inFlight.push({ batch, inference: infer(prepared, model, batch, outputNames) });
+          encodedTo += batch.length;
+        }
+      };
+      // Batches sent after one that stops the loop are dropped unread: resuming runs them again.
+      const drop = () => Promise.all(inFlight.splice(0).map((f) => f.inference));
+      fill();
+      while (inFlight.length > 0) {
+        const { batch, inference } = inFlight.shift()!;
         const outcome = await inference;
         if ('error' in outcome) {
           if (!isOutOfMemory(outcome.error) || state.batchSize === 1) throw outcome.error;
-          // Keep what is finished, then retry this batch at half the size.
+          // Keep what is finished, then go on from this batch at half the size.
+          await drop();
           const from = state.batchSize;
           state.batchSize = Math.max(1, Math.floor(from / 2));
           commit();
           manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${memoryDetail(outcome.error)}); continuing with batches of ${state.batchSize}`)));
-          batch = encode(position)!;
-          inference = infer(prepared, model, batch, outputNames);
+          encodedTo = position;
+          fill();
           continue;
         }
-        // The next batch goes to the model before this one's records are written, so both overlap.
-        inference = next && infer(prepared, model, next, outputNames);
+        // Encoded and queued while the model runs the batch after this one.
+        fill();
         // The batch's records as one string: one encoding to UTF-8 instead of one per sample.
         const lines: string[] = [];
         for (const [i, sample] of batch.entries()) {
@@ -147,6 +161,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
               state.errors--;
               state.progress[bi]!.errors--;
               records.append(lines.join(''));
+              await drop();
               return finishRun('failed', (m) => {
                 m.error = { message, benchmark: bench.name, sample: sample.index, component: record.error!.component, resumable: true };
                 m.events.push(event('failed', message));
@@ -159,16 +174,16 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
               latentLogs.get(o)!.append(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
             }
           }
+          aggregator.add(record);
           lines.push(`${JSON.stringify(record)}\n`);
           state.pending++;
           state.progress[bi]!.done++;
         }
         records.append(lines.join(''));
         position += batch.length;
-        batch = next;
         if (state.pending >= COMMIT_EVERY_SAMPLES || performance.now() - state.lastCommit >= COMMIT_EVERY_MS) commit();
         const now = performance.now();
-        if (now - lastProgress >= PROGRESS_EVERY_MS || batch === undefined) {
+        if (now - lastProgress >= PROGRESS_EVERY_MS || inFlight.length === 0) {
           lastProgress = now;
           const done = state.committed + state.pending;
           const rate = (done - doneAtStart) / Math.max((now - started) / 1000, 1e-3);
@@ -185,9 +200,9 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
         // A turn of the event loop, so the supervisor's messages (a cancel) get in: replies from
         // the inference thread alone would keep the loop inside its message port.
         await new Promise((resolve) => setImmediate(resolve));
-        const stop = batch === undefined ? undefined : control.stopRequest();
+        const stop = inFlight.length === 0 ? undefined : control.stopRequest();
         if (stop !== undefined) {
-          // The batch in flight is dropped: resuming runs it again.
+          await drop();
           return finishRun('cancelled', (m) => {
             m.error = { message: stop.message, resumable: true };
             m.events.push(event(stop.interrupted ? 'interrupted' : 'cancelled', stop.message));
@@ -196,8 +211,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       }
     }
     commit();
-    const results = await aggregateResults(store, manifest, prepared);
-    store.writeResults(results);
+    store.writeResults(aggregator.results(store, runId));
     return finishRun('completed', (m) => m.events.push(event('completed', `completed ${m.checkpoint.records} samples`)));
   } catch (error) {
     const message = error instanceof EvalensError ? error.message : `The run stopped: ${errorText(error)}.`;
@@ -205,8 +219,6 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       m.error = { message, resumable: true };
       m.events.push(event('failed', message));
     });
-  } finally {
-    await session?.release();
   }
 }
 

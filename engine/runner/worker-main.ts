@@ -3,6 +3,7 @@ import type { ResolvedEvalConfig } from '../config/load-config';
 import { errorText } from '../loader/load-script';
 import { RunStore } from '../runs/run-store';
 import type { RunStatus } from '../../shared/run-types';
+import { startInferenceThread, type InferenceThread } from '../inference/threaded-session';
 import { evaluateRun, type StopRequest } from './evaluate-run';
 import { event } from '../runs/run-event';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
@@ -61,6 +62,16 @@ process.on('message', (raw: unknown) => {
 });
 
 async function run(store: RunStore, runId: string, force: boolean): Promise<{ status: RunStatus; message?: string }> {
+  // Loads onnxruntime while the run is prepared.
+  const thread = startInferenceThread();
+  try {
+    return await prepareAndEvaluate(store, runId, force, thread);
+  } finally {
+    await thread.close();
+  }
+}
+
+async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean, thread: InferenceThread): Promise<{ status: RunStatus; message?: string }> {
   const manifest = store.read(runId);
   const config = manifest.config as ResolvedEvalConfig;
   let prepared;
@@ -94,6 +105,6 @@ async function run(store: RunStore, runId: string, force: boolean): Promise<{ st
   const status = await evaluateRun(store, runId, prepared, {
     stopRequest: () => stopRequest,
     onProgress: (progress) => send({ type: 'progress', progress }),
-  });
+  }, thread);
   return { status, message: store.read(runId).error?.message };
 }

@@ -36,6 +36,7 @@ const BAD_FIELDS: [string, (c: ConfigJson) => void, RegExp][] = [
   ['batchSize zero', (c) => (c.batchSize = 0), /batchSize: Too small/],
   ['executionProviders empty', (c) => (c.executionProviders = []), /executionProviders: Too small/],
   ['memoryLimitMb tiny', (c) => (c.memoryLimitMb = 16), /memoryLimitMb: Too small/],
+  ['intraOpThreads zero', (c) => (c.intraOpThreads = 0), /intraOpThreads: Too small/],
   ['maxSampleErrors negative', (c) => (c.maxSampleErrors = -3), /maxSampleErrors: Too small/],
   ['gate without threshold', (c) => (c.gates = [{ metric: 'accuracy' }]), /gates\[0\]: needs a threshold/],
   ['gate change without baseline', (c) => (c.gates = [{ metric: 'accuracy', minChange: -0.01 }]), /gates\[0\]\.baseline: minChange and minRelativeChange compare with a baseline run/],

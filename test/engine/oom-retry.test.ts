@@ -57,12 +57,13 @@ module.exports = defineIntegration({
  */
 function baselineVmKb(dir: string): number {
   const probe = `const { Worker } = require('node:worker_threads');
-const thread = new Worker(${JSON.stringify(path.join(ROOT, 'dist', 'inference-thread.js'))}, { workerData: { modelPath: ${JSON.stringify(path.join(dir, 'model.onnx'))}, executionProviders: ['cpu'] } });
+const thread = new Worker(${JSON.stringify(path.join(ROOT, 'dist', 'inference-thread.js'))});
 thread.on('message', (m) => {
   if (m.type !== 'ready') return;
   console.log(/VmSize:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]);
   thread.postMessage({ type: 'release' });
-});`;
+});
+thread.postMessage({ type: 'open', modelPath: ${JSON.stringify(path.join(dir, 'model.onnx'))}, options: { executionProviders: ['cpu'] } });`;
   const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
   const kb = Number(result.stdout.trim());
   assert.ok(kb > 0, `the memory probe failed: ${result.stderr}`);
