@@ -34,10 +34,8 @@ export function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Concatenates per-sample arrays of one dtype into one batch buffer. */
-export function concatSamples(dtype: Dtype, samples: readonly AnyTensorArray[], perSample: number): AnyTensorArray {
-  const Ctor = CONSTRUCTORS[dtype];
-  const out = new Ctor(samples.length * perSample);
+/** Concatenates per-sample arrays of one dtype into one batch buffer (`out` when given, of the right length). */
+export function concatSamples(dtype: Dtype, samples: readonly AnyTensorArray[], perSample: number, out: AnyTensorArray = new CONSTRUCTORS[dtype](samples.length * perSample)): AnyTensorArray {
   samples.forEach((s, i) => (out as Float32Array).set(s as Float32Array, i * perSample));
   return out;
 }

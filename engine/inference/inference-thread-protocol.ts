@@ -3,7 +3,8 @@ import type { BatchTensor, ModelSessionOptions, OutputArray } from './onnx-sessi
 
 export type ToInferenceThread =
   | { type: 'open'; modelPath: string; options: ModelSessionOptions }
-  | { type: 'run'; id: number; inputs: [name: string, tensor: BatchTensor][]; outputNames: readonly string[] }
+  /** `spare`: outputs of earlier batches, moved back to be filled again. */
+  | { type: 'run'; id: number; inputs: [name: string, tensor: BatchTensor][]; outputNames: readonly string[]; spare: [name: string, data: OutputArray][] }
   /** Releases the session, if one is open, and ends the thread. */
   | { type: 'release' };
 
@@ -18,5 +19,6 @@ export type FromInferenceThread =
   | { type: 'fallback'; message: string }
   | { type: 'ready'; outputNames: string[] }
   | { type: 'open-failed'; error: ThreadError }
-  | { type: 'result'; id: number; outputs: [name: string, data: OutputArray][] }
-  | { type: 'run-failed'; id: number; error: ThreadError };
+  /** With the batch's input arrays, moved back for the next batches to reuse. */
+  | { type: 'result'; id: number; outputs: [name: string, data: OutputArray][]; inputs: BatchTensor[] }
+  | { type: 'run-failed'; id: number; error: ThreadError; inputs: BatchTensor[] };

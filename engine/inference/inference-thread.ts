@@ -12,6 +12,15 @@ import { openModelSession, type ModelSession, type OutputArray } from './onnx-se
 const port = parentPort!;
 const post = (message: FromInferenceThread) => port.postMessage(message);
 let session: ModelSession | undefined;
+/** Output arrays the main thread handed back, by name and length. */
+const spareOutputs = new Map<string, OutputArray[]>();
+
+/** A copy of onnxruntime's output in an array of our own (one handed back, if any), to move to the main thread. */
+function owned(name: string, data: OutputArray): OutputArray {
+  const copy = spareOutputs.get(`${name}:${data.length}`)?.pop() ?? (new (data.constructor as new (length: number) => OutputArray)(data.length));
+  (copy as Float32Array).set(data as Float32Array);
+  return copy;
+}
 
 function threadError(error: unknown): ThreadError {
   return isEvalensError(error) ? { message: error.message, code: error.code, location: error.location } : { message: error instanceof Error ? error.message : String(error) };
@@ -27,16 +36,27 @@ async function handle(message: ToInferenceThread): Promise<void> {
         post({ type: 'open-failed', error: threadError(error) });
       }
       return;
-    case 'run':
+    case 'run': {
+      for (const [name, data] of message.spare) {
+        const key = `${name}:${data.length}`;
+        const list = spareOutputs.get(key) ?? [];
+        list.push(data);
+        spareOutputs.set(key, list);
+      }
+      // The inputs go back to be refilled: garbage here would pile up, as this thread allocates
+      // too little for its garbage collector to run often.
+      const inputs = message.inputs.map(([, tensor]) => tensor);
+      const moved = inputs.map((t) => t.data.buffer as ArrayBuffer);
       try {
         const outputs = [...(await session!.run(new Map(message.inputs), message.outputNames))];
         // Copied out of onnxruntime's buffers and moved, not cloned: cloning a view clones the whole buffer behind it.
-        const owned = outputs.map(([name, data]) => [name, data.slice()] as [string, OutputArray]);
-        port.postMessage({ type: 'result', id: message.id, outputs: owned } satisfies FromInferenceThread, owned.map(([, data]) => data.buffer as ArrayBuffer));
+        const copies = outputs.map(([name, data]) => [name, owned(name, data)] as [string, OutputArray]);
+        port.postMessage({ type: 'result', id: message.id, outputs: copies, inputs } satisfies FromInferenceThread, [...copies.map(([, data]) => data.buffer as ArrayBuffer), ...moved]);
       } catch (error) {
-        post({ type: 'run-failed', id: message.id, error: threadError(error) });
+        port.postMessage({ type: 'run-failed', id: message.id, error: threadError(error), inputs } satisfies FromInferenceThread, moved);
       }
       return;
+    }
     case 'release':
       // Released before the thread ends: ending it with a live session aborts the process.
       await session?.release();

@@ -23,17 +23,22 @@ export interface BatchTensor {
 /** A model ready to run, in this thread (`openModelSession`) or in its own (`openInferenceThread`). */
 export interface ModelSession {
   readonly outputNames: readonly string[];
+  /** An array to fill with a batch input: the inference thread hands back those of earlier batches. */
+  tensorArray?(dtype: Dtype, length: number): AnyTensorArray;
+  /** Hands a batch's outputs back, once nothing refers to them, for the session to fill again. */
+  recycle?(outputs: ReadonlyMap<string, OutputArray>): void;
   /** Runs one batch; returns each requested output's whole-batch data. */
   run(inputs: ReadonlyMap<string, BatchTensor>, outputNames: readonly string[]): Promise<Map<string, OutputArray>>;
   release(): Promise<void>;
 }
 
-/** Concatenates each input's per-sample arrays into one batch tensor. */
-export function batchTensors(feeds: ReadonlyMap<string, BatchFeed>): Map<string, BatchTensor> {
+/** Concatenates each input's per-sample arrays into one batch tensor, in arrays the session provides if it does. */
+export function batchTensors(feeds: ReadonlyMap<string, BatchFeed>, session?: ModelSession): Map<string, BatchTensor> {
   const tensors = new Map<string, BatchTensor>();
   for (const [name, feed] of feeds) {
     const perSample = feed.shape.reduce((a, b) => a * b, 1);
-    tensors.set(name, { dtype: feed.dtype, dims: [feed.samples.length, ...feed.shape], data: concatSamples(feed.dtype, feed.samples, perSample) });
+    const out = session?.tensorArray?.(feed.dtype, feed.samples.length * perSample);
+    tensors.set(name, { dtype: feed.dtype, dims: [feed.samples.length, ...feed.shape], data: concatSamples(feed.dtype, feed.samples, perSample, out) });
   }
   return tensors;
 }

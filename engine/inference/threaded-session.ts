@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EvalensError } from '../errors';
 import type { FromInferenceThread, ThreadError, ToInferenceThread } from './inference-thread-protocol';
-import type { ModelSession, ModelSessionOptions, OutputArray } from './onnx-session';
+import { arrayConstructorOf, type AnyTensorArray } from './dtypes';
+import type { BatchTensor, ModelSession, ModelSessionOptions, OutputArray } from './onnx-session';
 
 /** The thread's bundle, built beside the runner's (dist/). */
 const THREAD_ENTRY = path.join(__dirname, 'inference-thread.js');
@@ -29,6 +30,17 @@ export function startInferenceThread(): InferenceThread {
   let nextId = 0;
   let opening: { resolve: (outputNames: string[]) => void; reject: (error: Error) => void; onFallback?: (message: string) => void } | undefined;
   let failure: Error | undefined;
+  // Input arrays back from the thread, by dtype and length, for the next batches to fill.
+  const spare = new Map<string, AnyTensorArray[]>();
+  const keep = (inputs: BatchTensor[]) => {
+    for (const { dtype, data } of inputs) {
+      const key = `${dtype}:${data.length}`;
+      const list = spare.get(key) ?? [];
+      list.push(data);
+      spare.set(key, list);
+    }
+  };
+  const recycled: [string, OutputArray][] = [];
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
   const failAll = (error: Error) => {
@@ -49,10 +61,12 @@ export function startInferenceThread(): InferenceThread {
         opening?.reject(rebuild(message.error));
         break;
       case 'result':
+        keep(message.inputs);
         pending.get(message.id)?.resolve(new Map(message.outputs));
         pending.delete(message.id);
         break;
       case 'run-failed':
+        keep(message.inputs);
         pending.get(message.id)?.reject(rebuild(message.error));
         pending.delete(message.id);
         break;
@@ -75,12 +89,16 @@ export function startInferenceThread(): InferenceThread {
       opening = undefined;
       return {
         outputNames,
+        tensorArray: (dtype, length) => spare.get(`${dtype}:${length}`)?.pop() ?? new (arrayConstructorOf(dtype))(length),
+        recycle: (outputs) => recycled.push(...outputs),
         run(inputs, names) {
           if (failure !== undefined) return Promise.reject(failure);
           const id = nextId++;
+          // Outputs handed back go with the next batch, to be filled again there.
+          const back = recycled.splice(0);
           return new Promise((resolve, reject) => {
             pending.set(id, { resolve, reject });
-            send({ type: 'run', id, inputs: [...inputs], outputNames: names }, [...inputs.values()].map((t) => t.data.buffer as ArrayBuffer));
+            send({ type: 'run', id, inputs: [...inputs], outputNames: names, spare: back }, [...[...inputs.values()].map((t) => t.data.buffer), ...back.map(([, data]) => data.buffer)] as ArrayBuffer[]);
           });
         },
         release: close,

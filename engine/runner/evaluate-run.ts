@@ -180,6 +180,8 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
           state.progress[bi]!.done++;
         }
         records.append(lines.join(''));
+        // Records, embeddings and metrics hold copies: the thread may fill these arrays again.
+        if (outcome.batch !== undefined && !pipeline.sharesOutputs) model.recycle?.(outcome.batch);
         position += batch.length;
         if (state.pending >= COMMIT_EVERY_SAMPLES || performance.now() - state.lastCommit >= COMMIT_EVERY_MS) commit();
         const now = performance.now();
@@ -229,8 +231,11 @@ function encodeBatch(pipeline: SamplePipeline, bench: PreparedBenchmark, from: n
   return batch;
 }
 
-/** A batch's outputs per sample (empty for samples that failed to encode), or why the model failed. */
-type Inference = { outputs: Map<string, OutputArray>[] } | { error: unknown };
+/**
+ * A batch's outputs per sample (empty for samples that failed to encode) and whole (`batch`,
+ * none when no sample encoded), or why the model failed.
+ */
+type Inference = { outputs: Map<string, OutputArray>[]; batch?: Map<string, OutputArray> } | { error: unknown };
 
 /** Starts the model on the samples of a batch that encoded. Never rejects: a batch left in flight cannot crash the runner. */
 async function infer(prepared: PreparedEvaluation, session: ModelSession, batch: EncodedSample[], outputNames: string[]): Promise<Inference> {
@@ -246,7 +251,7 @@ async function infer(prepared: PreparedEvaluation, session: ModelSession, batch:
   );
   let outputs: Map<string, OutputArray>;
   try {
-    outputs = await session.run(batchTensors(feeds), outputNames);
+    outputs = await session.run(batchTensors(feeds, session), outputNames);
   } catch (error) {
     return { error };
   }
@@ -257,7 +262,7 @@ async function infer(prepared: PreparedEvaluation, session: ModelSession, batch:
     for (const [name, rows] of split) perSample[i]!.set(name, rows[k]!);
     k++;
   }
-  return { outputs: perSample };
+  return { outputs: perSample, batch: outputs };
 }
 
 /** The allocation that failed, without onnxruntime's source paths. */

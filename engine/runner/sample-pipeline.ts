@@ -37,6 +37,8 @@ export interface SamplePipeline {
   encode(position: number, index: number): EncodedSample;
   /** Checks the model's outputs for one sample and runs the custom metrics and losses on it. */
   finish(sample: EncodedSample, outputs: ReadonlyMap<string, OutputArray>): FinishedSample;
+  /** Whether finish hands outputs to user code (custom metrics, text decoders), which may keep them. */
+  readonly sharesOutputs: boolean;
 }
 
 interface Encoder extends EncoderSpec {
@@ -77,6 +79,7 @@ export function samplePipeline(integration: LoadedIntegration, subset: SubsetRef
   };
 
   return {
+    sharesOutputs: custom.length > 0 || Object.values(def.model.outputs).some((b) => b.role === 'prediction' && b.task === 'text'),
     encode(position, index) {
       const sample: EncodedSample = { position, index, inputs: new Map(), groundTruths: new Map(), metadata: {}, inputHash: '' };
       for (const enc of inputs) {

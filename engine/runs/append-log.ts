@@ -7,7 +7,12 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, w
  */
 export class AppendLog {
   private readonly fd: number;
-  private pending: Uint8Array[] = [];
+  /**
+   * What was appended since the last flush, copied into one buffer that is reused from flush to
+   * flush: nothing the caller appended is kept alive, so its buffers and strings die young.
+   */
+  private pending = Buffer.allocUnsafe(1 << 16);
+  private pendingBytes = 0;
   private committed: number;
 
   constructor(readonly file: string, committedBytes: number) {
@@ -21,23 +26,25 @@ export class AppendLog {
     this.committed = committedBytes;
   }
 
-  /**
-   * Queues data for the next flush; nothing is written before it. Text is encoded now: held
-   * as buffers outside the JS heap, a second's worth of records costs the garbage collector nothing.
-   */
+  /** Queues data (text as UTF-8) for the next flush; nothing is written before it. */
   append(data: Uint8Array | string): void {
-    this.pending.push(typeof data === 'string' ? Buffer.from(data) : data);
+    if (typeof data === 'string') {
+      // At most 3 bytes of UTF-8 per UTF-16 unit.
+      this.reserve(data.length * 3);
+      this.pendingBytes += this.pending.write(data, this.pendingBytes, 'utf8');
+    } else {
+      this.reserve(data.length);
+      this.pending.set(data, this.pendingBytes);
+      this.pendingBytes += data.length;
+    }
   }
 
   /** Writes pending data at the committed end and forces it to disk; returns the new length. */
   flush(): number {
-    if (this.pending.length > 0) {
-      const data = Buffer.concat(this.pending);
-      let offset = 0;
-      while (offset < data.length) offset += writeSync(this.fd, data, offset, data.length - offset, this.committed + offset);
-      this.committed += data.length;
-      this.pending = [];
-    }
+    let offset = 0;
+    while (offset < this.pendingBytes) offset += writeSync(this.fd, this.pending, offset, this.pendingBytes - offset, this.committed + offset);
+    this.committed += this.pendingBytes;
+    this.pendingBytes = 0;
     fsyncSync(this.fd);
     return this.committed;
   }
@@ -45,5 +52,11 @@ export class AppendLog {
   close(): void {
     closeSync(this.fd);
   }
-}
 
+  private reserve(bytes: number): void {
+    if (this.pendingBytes + bytes <= this.pending.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(this.pending.length * 2, this.pendingBytes + bytes));
+    this.pending.copy(larger, 0, 0, this.pendingBytes);
+    this.pending = larger;
+  }
+}

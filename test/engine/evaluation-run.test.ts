@@ -213,3 +213,26 @@ test('a torn tail past the last checkpoint is dropped on resume', () => {
   assert.equal(lines.length, 840);
   assert.doesNotThrow(() => lines.forEach((l) => JSON.parse(l)));
 });
+
+test('without custom metrics the inference thread refills its output arrays: outputs and embeddings equal those of a run that does not', () => {
+  const dir = copyExample();
+  // No custom metrics or losses: no user code sees the outputs, so the runner hands the arrays back to be refilled.
+  writeFileSync(
+    path.join(dir, 'plain.integration.ts'),
+    `import { defineIntegration } from 'evalens';
+import base from './digits.integration';
+export default defineIntegration({ ...base, metrics: undefined, losses: undefined } as typeof base);
+`,
+  );
+  const plainConfig = writeConfig(dir, (c) => ((c.integration = 'plain.integration.ts'), (c.gates = [])), 'plain.eval.json');
+  const full = run(dir, ['eval']);
+  const plain = run(dir, ['eval', '--config', plainConfig]);
+  assert.equal(plain.summary.status, 'completed', plain.stderr);
+  const records = (id: string) => readFileSync(path.join(dir, 'runs', id, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { outputs: unknown; inputHash: string });
+  const [a, b] = [records(full.summary.runId), records(plain.summary.runId)];
+  assert.equal(b.length, 840);
+  assert.deepEqual(b.map((r) => [r.inputHash, r.outputs]), a.map((r) => [r.inputHash, r.outputs]));
+  const embeddings = (id: string) => readFileSync(path.join(dir, 'runs', id, 'embeddings.embedding.f32'));
+  assert.ok(embeddings(plain.summary.runId).equals(embeddings(full.summary.runId)), 'embeddings differ');
+  assert.equal(plain.summary.benchmarks.find((x) => x.name === 'test')!.metrics.accuracy, reference.accuracy);
+});
