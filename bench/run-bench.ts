@@ -86,7 +86,7 @@ interface EvalensRun {
   runnerMs: number;
   /** Peak RSS of the runner process (last VmHWM read before it exited), KiB. */
   peakRssKib: number;
-  /** With `phases`: the runner's peak RSS up to the moment every sample was committed (before aggregation), KiB. */
+  /** With `phases`: the runner's peak RSS up to the moment every sample was committed (before the final results), KiB. */
   loopPeakRssKib?: number;
   /** With `phases`: the runner's RSS (KiB) as the committed samples grew. */
   rssByRecords?: [records: number, rssKib: number][];
@@ -96,7 +96,7 @@ interface EvalensRun {
 /**
  * Runs `evalens eval` as a user does, watching the runner's peak RSS every 20 ms. With
  * `phases`, also reads the run's manifest each time, to tell the peak of the evaluation loop
- * (until every sample is committed) from that of the aggregation after it.
+ * (until every sample is committed) from that of the final results after it (the ROC AUC sorts).
  */
 async function runEvalens(config: string, runsDir: string, phases = false): Promise<EvalensRun> {
   const started = performance.now();
@@ -358,7 +358,7 @@ async function memory(dir: string): Promise<void> {
     // RSS as the run went: flat once the heap has settled, whatever the number of samples.
     const series = [0.1, 0.25, 0.5, 0.75, 0.95].map((f) => run.rssByRecords!.find(([records]) => records >= f * n)).filter((p) => p !== undefined);
     log(`  RSS during the loop: ${series.map(([records, kib]) => `${fmt(records)}: ${mib(kib)}`).join(', ')}`);
-    rows.push({ section: 'memory', metric: `runner peak RSS, ${fmt(n)} samples`, value: mib(run.peakRssKib), note: `evaluation loop alone ${mib(loopPeaks[n]!)}, then aggregation; run files ${fmt(bytes / 2 ** 20, 1)} MiB` });
+    rows.push({ section: 'memory', metric: `runner peak RSS, ${fmt(n)} samples`, value: mib(run.peakRssKib), note: `evaluation loop alone ${mib(loopPeaks[n]!)}, then the results (ROC AUC sorts); run files ${fmt(bytes / 2 ** 20, 1)} MiB` });
     rmSync(runsDir, { recursive: true, force: true });
   }
   if (sizes.length >= 2) {
@@ -373,9 +373,9 @@ async function memory(dir: string): Promise<void> {
     if (half !== undefined && end !== undefined) {
       rows.push({ section: 'memory', metric: `loop RSS at ${fmt(end[0])} / at ${fmt(half[0])} samples`, value: fmt(end[1] / half[1], 2), note: `${fmt(half[1] / 1024, 1)} → ${fmt(end[1] / 1024, 1)} MiB: flat once the heap has settled` });
     }
-    const aggregationPerSample = ((peaks[large]! - loopPeaks[large]!) - (peaks[small]! - loopPeaks[small]!)) * 1024 / (large - small);
-    rows.push({ section: 'memory', metric: 'aggregation, growth per sample', value: `${fmt(aggregationPerSample, 0)} B`, note: 'peak minus loop peak, between the two runs: per-sample scores and sort buffers of exact ROC AUC / average precision' });
-    figures.memory = { peaksKib: peaks, loopPeaksKib: loopPeaks, ratio, loopRatio, aggregationBytesPerSample: aggregationPerSample, series: seriesOf };
+    const resultsPerSample = ((peaks[large]! - loopPeaks[large]!) - (peaks[small]! - loopPeaks[small]!)) * 1024 / (large - small);
+    rows.push({ section: 'memory', metric: 'final results, growth per sample', value: `${fmt(resultsPerSample, 0)} B`, note: 'peak minus loop peak, between the two runs: sort buffers of exact ROC AUC / average precision' });
+    figures.memory = { peaksKib: peaks, loopPeaksKib: loopPeaks, ratio, loopRatio, resultsBytesPerSample: resultsPerSample, series: seriesOf };
   }
 }
 
