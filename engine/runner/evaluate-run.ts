@@ -35,6 +35,8 @@ const COMMIT_EVERY_MS = commitInterval(process.env.EVALENS_COMMIT_EVERY_MS, 1000
 const COMMIT_EVERY_SAMPLES = 8192;
 /** Batches queued for the model at a time. */
 const IN_FLIGHT = 2;
+/** The most time between two looks at the supervisor's messages (a cancel) while batches keep coming. */
+const YIELD_EVERY_MS = 20;
 /** Progress goes to the supervisor (one IPC message each) at most this often, and at each benchmark's end. */
 const PROGRESS_EVERY_MS = 100;
 
@@ -113,6 +115,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
     const { total } = runProgress(manifest);
     const started = performance.now();
     let lastProgress = Number.NEGATIVE_INFINITY;
+    let lastYield = performance.now();
     const doneAtStart = state.committed;
 
     for (const [bi, bench] of prepared.benchmarks.entries()) {
@@ -199,9 +202,12 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
             etaSeconds: rate > 0 ? (total - done) / rate : null,
           });
         }
-        // A turn of the event loop, so the supervisor's messages (a cancel) get in: replies from
-        // the inference thread alone would keep the loop inside its message port.
-        await new Promise((resolve) => setImmediate(resolve));
+        // A turn of the event loop now and then, so the supervisor's messages (a cancel) get in:
+        // replies from the inference thread alone would keep the loop inside its message port.
+        if (now - lastYield >= YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         const stop = inFlight.length === 0 ? undefined : control.stopRequest();
         if (stop !== undefined) {
           await drop();
