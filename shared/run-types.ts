@@ -131,7 +131,7 @@ export const sampleRecordSchema = z.object({
   index: z.number().int().nonnegative(),
   /** XXH64 (hex, 16 chars) of the encoded inputs: traces a difference between runs to the data. */
   inputHash: z.string(),
-  /** Raw values of each prediction output. */
+  /** Raw values of each prediction output (in records.jsonl a float32 output is the base64 of its bytes: engine/runs/record-format.ts). */
   outputs: z.record(z.string(), z.array(z.number())),
   groundTruths: z.record(z.string(), z.array(z.number())),
   metadata: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),

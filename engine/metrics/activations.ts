@@ -8,7 +8,7 @@ import { softmax } from './classification';
 
 export type Activation = 'logits' | 'probabilities' | undefined;
 
-export function classProbabilities(values: readonly number[], activation: Activation): number[] {
+export function classProbabilities(values: ArrayLike<number>, activation: Activation): number[] {
   const row = new Float64Array(values.length);
   return Array.from(classProbabilitiesInto(values, activation, row, row));
 }
@@ -18,14 +18,14 @@ export function classProbabilities(values: readonly number[], activation: Activa
  * sample over a whole run. A softmax is computed in float64 in `scratch` (may be `out` when
  * that is a Float64Array), then rounded once to `out`'s type, as Float32Array.from would.
  */
-export function classProbabilitiesInto<A extends Float32Array | Float64Array>(values: readonly number[], activation: Activation, out: A, scratch: Float64Array): A {
+export function classProbabilitiesInto<A extends Float32Array | Float64Array>(values: ArrayLike<number>, activation: Activation, out: A, scratch: Float64Array): A {
   const logits = activation === 'logits' || (activation === undefined && !isProbabilityRow(values));
   out.set(logits ? softmax(values, scratch) : values);
   return out;
 }
 
 /** The probability of the positive class of a binary output: one value (sigmoid of a logit, or a probability) or two (a distribution). */
-export function positiveProbability(values: readonly number[], activation: Activation): number {
+export function positiveProbability(values: ArrayLike<number>, activation: Activation): number {
   if (values.length === 2) return classProbabilities(values, activation)[1]!;
   const v = values[0] ?? 0;
   const logits = activation === 'logits' || (activation === undefined && (v < 0 || v > 1));
@@ -44,9 +44,14 @@ export function argmax(values: readonly number[]): number {
   return best;
 }
 
-function isProbabilityRow(values: readonly number[]): boolean {
-  const sum = values.reduce((a, b) => a + b, 0);
-  return values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
+function isProbabilityRow(values: ArrayLike<number>): boolean {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v <= 1)) return false;
+    sum += v;
+  }
+  return Math.abs(sum - 1) < 1e-3;
 }
 
 function sigmoid(v: number): number {

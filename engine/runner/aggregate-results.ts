@@ -3,6 +3,7 @@ import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../
 import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
 import { argmax, classProbabilitiesInto, positiveProbability, type Activation } from '../metrics/activations';
 import { CompensatedSum } from '../metrics/float';
+import type { RunRecord } from '../runs/record-format';
 import type { RunStore } from '../runs/run-store';
 import type { PreparedEvaluation } from './prepare-evaluation';
 import { evaluateGates } from './gates';
@@ -40,7 +41,8 @@ export class ResultsAggregator {
     this.tallies = new Map(benchmarks.map((b) => [b.name, { samples: 0, errors: 0, expected: b.total, outputs: new Map(), means: new Map() }]));
   }
 
-  add(record: SampleRecord): void {
+  /** Adds a record as written (float32 outputs still arrays) or as read back (numbers): the same values either way. */
+  add(record: SampleRecord | RunRecord): void {
     const tally = this.tallies.get(record.benchmark)!;
     tally.samples++;
     if (record.error !== undefined) {
@@ -110,7 +112,7 @@ export function scoreOf(task: PredictionOutput['task'] | 'text', result: Record<
   }
 }
 
-function addText(tally: BenchmarkTally, name: string, record: SampleRecord): void {
+function addText(tally: BenchmarkTally, name: string, record: SampleRecord | RunRecord): void {
   const text = record.texts?.[name];
   if (text === undefined) return;
   let entry = tally.outputs.get(name);
@@ -131,7 +133,7 @@ function addMean(tally: BenchmarkTally, name: string, value: number): void {
   mean.n++;
 }
 
-function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionOutput, record: SampleRecord): void {
+function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionOutput, record: SampleRecord | RunRecord): void {
   const values = record.outputs[name];
   const truth = record.groundTruths[binding.groundTruth!];
   if (values === undefined || truth === undefined) return;
@@ -159,7 +161,7 @@ class ProbabilityRow {
   private scratch = new Float64Array(0);
 
   /** As Float32Array.from(classProbabilities(values, activation)); valid until the next call. */
-  of(values: readonly number[], activation: Activation): Float32Array {
+  of(values: ArrayLike<number>, activation: Activation): Float32Array {
     // A row of another length gets buffers of its own length, for the accumulator to reject with its own message.
     if (this.out.length !== values.length) {
       this.out = new Float32Array(values.length);

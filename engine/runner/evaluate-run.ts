@@ -6,6 +6,7 @@ import { batchTensors, splitSamples, type BatchFeed, type ModelSession, type Out
 import type { InferenceThread } from '../inference/threaded-session';
 import { errorText } from '../loader/load-script';
 import { AppendLog } from '../runs/append-log';
+import { recordLine } from '../runs/record-format';
 import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
 import { ResultsAggregator } from './aggregate-results';
@@ -178,7 +179,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
             }
           }
           aggregator.add(record);
-          lines.push(`${JSON.stringify(record)}\n`);
+          lines.push(recordLine(record));
           state.pending++;
           state.progress[bi]!.done++;
         }

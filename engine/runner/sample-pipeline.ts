@@ -1,5 +1,4 @@
 import type { SubsetRef } from '../sdk';
-import type { SampleRecord } from '../../shared/run-types';
 import { errorText, type LoadedIntegration } from '../loader/load-script';
 import { formatLocation, userFrame } from '../loader/user-stack';
 import type { AnyTensorArray } from '../inference/dtypes';
@@ -7,6 +6,7 @@ import type { OutputArray } from '../inference/onnx-session';
 import { encodedProblem, firstNonFinite, flattenMetadata, where, type EncoderSpec } from '../integration-test/value-checks';
 import { describeValue } from '../inference/dtypes';
 import type { ValidatedEncoder, ValidatedText } from '../loader/definition-schema';
+import type { RunRecord } from '../runs/record-format';
 import type { InputHasher } from './input-hash';
 
 export interface SampleError {
@@ -27,7 +27,7 @@ export interface EncodedSample {
 
 /** Per-sample result of the model: the record to append and the latent rows to store. */
 export interface FinishedSample {
-  record: SampleRecord;
+  record: RunRecord;
   latents: Map<string, OutputArray>;
 }
 
@@ -95,6 +95,12 @@ export function samplePipeline(integration: LoadedIntegration, subset: SubsetRef
         const component = `metadata:${name}`;
         const value = call(integration, component, () => `metadata function '${name}' at ${where(ref)}`, () => fn(index, subset));
         if ('error' in value) return { ...sample, error: value.error };
+        const type = typeof value.ok;
+        // A single value, the usual case, needs no flattening.
+        if (type === 'number' || type === 'string' || type === 'boolean') {
+          sample.metadata[name] = value.ok as number | string | boolean;
+          continue;
+        }
         const flat = flattenMetadata(name, value.ok, ref);
         if (flat.problem !== undefined) return { ...sample, error: { component, message: flat.problem.message } };
         for (const [key, v] of flat.values) sample.metadata[key === '' ? name : `${name}.${key}`] = v.value;
@@ -107,7 +113,7 @@ export function samplePipeline(integration: LoadedIntegration, subset: SubsetRef
       const ref = { subset: subset.name, sample: sample.index };
       const groundTruthValues: Record<string, number[]> = {};
       for (const [name, value] of sample.groundTruths) groundTruthValues[name] = Array.from(value, Number);
-      const record: SampleRecord = {
+      const record: RunRecord = {
         benchmark,
         position: sample.position,
         index: sample.index,
@@ -135,7 +141,8 @@ export function samplePipeline(integration: LoadedIntegration, subset: SubsetRef
           if ('error' in text) return failed(text.error);
           record.texts = { ...record.texts, [name]: text.ok };
         } else {
-          record.outputs[name] = Array.from(values, Number);
+          // Float32 outputs are written as their bytes (record-format.ts); the record is used up before the batch's arrays are refilled.
+          record.outputs[name] = values instanceof Float32Array ? values : Array.from(values, Number);
         }
       }
       if (custom.length === 0) return { record, latents };

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { SampleRecord } from '../../shared/run-types';
 import { EvalensError } from '../errors';
+import { decodeOutputs } from './record-format';
 import { sampleRecordProblem } from './sample-record-check';
 
 /** Bytes read from the file at once. */
@@ -88,6 +89,11 @@ export class RecordReader {
       value = JSON.parse(text);
     } catch {
       throw this.corrupt('not JSON: a torn or edited line');
+    }
+    if (typeof value === 'object' && value !== null && 'outputs' in value && typeof value.outputs === 'object' && value.outputs !== null) {
+      const outputs = decodeOutputs(value.outputs as Record<string, unknown>);
+      if (outputs === undefined) throw this.corrupt('an output is not base64 of float32 values');
+      value.outputs = outputs;
     }
     const problem = sampleRecordProblem(value);
     if (problem !== undefined) throw this.corrupt(problem);

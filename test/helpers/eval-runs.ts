@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runManifestSchema, runResultsSchema, sampleRecordSchema, type RunManifest, type RunResults, type SampleRecord } from '../../shared/run-types';
 import { CLI, EXAMPLE_SCRIPT, ROOT } from './paths';
+import { decodeOutputs } from '../../engine/runs/record-format';
 
 export const EXAMPLE_DIR = path.dirname(EXAMPLE_SCRIPT);
 
@@ -102,7 +103,10 @@ export function readRecords(runsDir: string, runId: string, bytes?: number): Sam
   return text
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => sampleRecordSchema.parse(JSON.parse(line)));
+    .map((line) => {
+      const raw = JSON.parse(line) as { outputs: Record<string, unknown> };
+      return sampleRecordSchema.parse({ ...raw, outputs: decodeOutputs(raw.outputs) });
+    });
 }
 
 /** The only run folder of a runs dir (a test that starts one run). */
