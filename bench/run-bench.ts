@@ -22,6 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import type { RunManifest } from '../shared/run-types';
+import { runnerNodeFlags } from '../engine/runner/supervisor';
 import { childPids, onlyRunId, peakRssKib, readManifest, tryReadManifest } from '../test/helpers/eval-runs';
 import { CLI, ROOT } from '../test/helpers/paths';
 import type { PlainLoopJob, PlainLoopResult } from './plain-loop';
@@ -47,7 +48,7 @@ const INTEGRATION = path.join(FIXTURES, 'digits-big.integration.ts');
 const MODEL = path.join(FIXTURES, 'digits_cnn_big.onnx');
 const DATASET = path.join(ROOT, 'examples', 'digits', 'data', 'digits.json');
 const MEMORY_LIMIT_MB = 4096;
-const RUNNER_FLAGS = [`--max-old-space-size=${MEMORY_LIMIT_MB}`, '--enable-source-maps'];
+const RUNNER_FLAGS = runnerNodeFlags(MEMORY_LIMIT_MB);
 
 const rows: { section: string; metric: string; value: string; note?: string }[] = [];
 const figures: Record<string, unknown> = {};

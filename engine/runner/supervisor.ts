@@ -22,6 +22,11 @@ export interface SupervisedRun {
   cancel(): void;
 }
 
+/** The node flags of a runner process: its own heap limit. */
+export function runnerNodeFlags(memoryLimitMb: number): string[] {
+  return [`--max-old-space-size=${memoryLimitMb}`, '--enable-source-maps'];
+}
+
 /** Default location of the runner bundle: dist/worker.js beside dist/cli.js or dist/client.js. */
 export function defaultWorkerPath(): string {
   return path.join(__dirname, 'worker.js');
@@ -34,7 +39,7 @@ export function defaultWorkerPath(): string {
  */
 export function superviseRun(store: RunStore, runId: string, options: SuperviseOptions): SupervisedRun {
   const child = fork(options.workerPath ?? defaultWorkerPath(), [], {
-    execArgv: [`--max-old-space-size=${options.memoryLimitMb}`, '--enable-source-maps', ...(options.nodeFlags ?? [])],
+    execArgv: [...runnerNodeFlags(options.memoryLimitMb), ...(options.nodeFlags ?? [])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let stderrTail = '';
