@@ -17,6 +17,13 @@ import { runManifestSchema, runResultsSchema } from '../../shared/run-types';
 
 const PER_SAMPLE = 2_500_000;
 
+/**
+ * glibc reserves 64 MB of address space for each malloc arena it adds as threads allocate
+ * (the runner has several: its inference thread, onnxruntime's, libuv's), and how many it adds
+ * depends on timing: one arena keeps the address space of the probe and of the run comparable.
+ */
+const ONE_MALLOC_ARENA = { ...process.env, MALLOC_ARENA_MAX: '1' };
+
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'evalens-oom-'));
   writeFileSync(
@@ -64,7 +71,7 @@ thread.on('message', (m) => {
   thread.postMessage({ type: 'release' });
 });
 thread.postMessage({ type: 'open', modelPath: ${JSON.stringify(path.join(dir, 'model.onnx'))}, options: { executionProviders: ['cpu'] } });`;
-  const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: ONE_MALLOC_ARENA });
   const kb = Number(result.stdout.trim());
   assert.ok(kb > 0, `the memory probe failed: ${result.stderr}`);
   return kb;
@@ -79,7 +86,7 @@ test('onnxruntime out of memory: finished samples kept, batch halved and recorde
   // Room for a batch of 32 (320 MB of intermediates) but not of 64 (640 MB).
   const limitKb = baselineVmKb(dir) + 550_000;
   const store = path.join(dir, 'runs');
-  const result = spawnSync('prlimit', [`--as=${limitKb * 1024}`, process.execPath, CLI, 'eval', '--config', path.join(dir, 'evalens.eval.json'), '--runs-dir', store, '--json'], { encoding: 'utf8' });
+  const result = spawnSync('prlimit', [`--as=${limitKb * 1024}`, process.execPath, CLI, 'eval', '--config', path.join(dir, 'evalens.eval.json'), '--runs-dir', store, '--json'], { encoding: 'utf8', env: ONE_MALLOC_ARENA });
   assert.equal(result.status, 0, result.stderr + result.stdout);
   const summary = JSON.parse(result.stdout) as { runId: string; status: string };
   assert.equal(summary.status, 'completed');
