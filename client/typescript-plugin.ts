@@ -31,15 +31,26 @@ function init(modules: { typescript: typeof ts }) {
     host.getScriptFileNames = () => {
       const names = rootNames();
       const script = names.find((n) => SCRIPT.test(n));
-      if (script === undefined || names.includes(nodeTypes) || hasNodeTypes(script, host.getCompilationSettings())) return names;
+      if (script === undefined || names.includes(nodeTypes) || hasNodeTypes(info.project)) return names;
       return [...names, nodeTypes];
     };
     return info.languageService;
   }
 
-  /** Whether the project already sees @types/node (adding a second copy would clash). */
-  function hasNodeTypes(script: string, options: ts.CompilerOptions): boolean {
-    return typescript.resolveTypeReferenceDirective('node', script, options, typescript.sys).resolvedTypeReferenceDirective !== undefined;
+  /**
+   * Whether the project already includes @types/node (adding a second copy would clash): the
+   * type packages found from the project's folder, not from the TypeScript server's working
+   * directory, which in VS Code can be anywhere.
+   */
+  function hasNodeTypes(project: ts.server.Project): boolean {
+    const host: ts.ModuleResolutionHost = {
+      fileExists: (file) => typescript.sys.fileExists(file),
+      readFile: (file) => typescript.sys.readFile(file),
+      directoryExists: (dir) => typescript.sys.directoryExists(dir),
+      getDirectories: (dir) => typescript.sys.getDirectories(dir),
+      getCurrentDirectory: () => project.getCurrentDirectory(),
+    };
+    return typescript.getAutomaticTypeDirectiveNames(project.getCompilationSettings(), host).includes('node');
   }
 
   return { create };
