@@ -6,18 +6,19 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isEvalensError } from '../errors';
+import { ArrayPool } from './array-pool';
 import type { FromInferenceThread, ThreadError, ToInferenceThread } from './inference-thread-protocol';
 import { openModelSession, type ModelSession, type OutputArray } from './onnx-session';
 
 const port = parentPort!;
 const post = (message: FromInferenceThread) => port.postMessage(message);
 let session: ModelSession | undefined;
-/** Output arrays the main thread handed back, by name and length. */
-const spareOutputs = new Map<string, OutputArray[]>();
+/** Output arrays the main thread handed back, by output name. */
+const spareOutputs = new ArrayPool<OutputArray>();
 
 /** A copy of onnxruntime's output in an array of our own (one handed back, if any), to move to the main thread. */
 function owned(name: string, data: OutputArray): OutputArray {
-  const copy = spareOutputs.get(`${name}:${data.length}`)?.pop() ?? (new (data.constructor as new (length: number) => OutputArray)(data.length));
+  const copy = spareOutputs.take(name, data.length, () => new (data.constructor as new (length: number) => OutputArray)(data.length));
   (copy as Float32Array).set(data as Float32Array);
   return copy;
 }
@@ -37,12 +38,7 @@ async function handle(message: ToInferenceThread): Promise<void> {
       }
       return;
     case 'run': {
-      for (const [name, data] of message.spare) {
-        const key = `${name}:${data.length}`;
-        const list = spareOutputs.get(key) ?? [];
-        list.push(data);
-        spareOutputs.set(key, list);
-      }
+      for (const [name, data] of message.spare) spareOutputs.put(name, data);
       // The inputs go back to be refilled: garbage here would pile up, as this thread allocates
       // too little for its garbage collector to run often.
       const inputs = message.inputs.map(([, tensor]) => tensor);

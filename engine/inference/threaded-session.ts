@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EvalensError } from '../errors';
 import type { FromInferenceThread, ThreadError, ToInferenceThread } from './inference-thread-protocol';
+import { ArrayPool } from './array-pool';
 import { arrayConstructorOf, type AnyTensorArray } from './dtypes';
 import type { BatchTensor, ModelSession, ModelSessionOptions, OutputArray } from './onnx-session';
 
@@ -30,15 +31,10 @@ export function startInferenceThread(): InferenceThread {
   let nextId = 0;
   let opening: { resolve: (outputNames: string[]) => void; reject: (error: Error) => void; onFallback?: (message: string) => void } | undefined;
   let failure: Error | undefined;
-  // Input arrays back from the thread, by dtype and length, for the next batches to fill.
-  const spare = new Map<string, AnyTensorArray[]>();
+  // Input arrays back from the thread, by dtype, for the next batches to fill.
+  const spare = new ArrayPool<AnyTensorArray>();
   const keep = (inputs: BatchTensor[]) => {
-    for (const { dtype, data } of inputs) {
-      const key = `${dtype}:${data.length}`;
-      const list = spare.get(key) ?? [];
-      list.push(data);
-      spare.set(key, list);
-    }
+    for (const { dtype, data } of inputs) spare.put(dtype, data);
   };
   const recycled: [string, OutputArray][] = [];
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -89,7 +85,7 @@ export function startInferenceThread(): InferenceThread {
       opening = undefined;
       return {
         outputNames,
-        tensorArray: (dtype, length) => spare.get(`${dtype}:${length}`)?.pop() ?? new (arrayConstructorOf(dtype))(length),
+        tensorArray: (dtype, length) => spare.take(dtype, length, () => new (arrayConstructorOf(dtype))(length)),
         recycle: (outputs) => recycled.push(...outputs),
         run(inputs, names) {
           if (failure !== undefined) return Promise.reject(failure);
