@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Encoder, IntegrationDefinition, MetadataFunction, SampleScore, TextOutput } from '../sdk';
+import type { Encoder, ImageVisualizer, IntegrationDefinition, MetadataFunction, SampleScore, TextOutput, TextVisualizer } from '../sdk';
 
 /**
  * Runtime validation of what `defineIntegration` received: the SDK's types catch most of
@@ -39,6 +39,22 @@ const latentSchema = z.object({ role: z.literal('latent') });
 
 const outputSchema = z.union([textSchema, predictionSchema, latentSchema]);
 
+// What each visualizer's draw() returns is only known once it runs: the integration test checks it.
+const visualizerSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('image'), draw: fn<ImageVisualizer['draw']>() }),
+    z.object({ kind: z.literal('text'), draw: fn<TextVisualizer['draw']>() }),
+  ],
+  {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
+      return `is ${kind === undefined ? 'missing' : JSON.stringify(kind)}: give each visualizer kind 'image' (draw returns { data, width, height, channels }) or 'text' (draw returns a string)`;
+    },
+  },
+);
+
 export const definitionSchema = z
   .object({
     name: z.string().optional(),
@@ -48,6 +64,7 @@ export const definitionSchema = z
     metadata: z.record(name, fn<MetadataFunction>()).optional(),
     metrics: z.record(name, fn<SampleScore>()).optional(),
     losses: z.record(name, fn<SampleScore>()).optional(),
+    visualizers: z.record(name, visualizerSchema).optional(),
     model: z.object({
       path: z.string().min(1, 'must be the path of an .onnx file, relative to the script'),
       inputs: z.record(z.string(), z.string()),

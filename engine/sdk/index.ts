@@ -113,6 +113,38 @@ export interface ModelBinding<TData = unknown> {
   readonly outputs: Readonly<Record<string, OutputBinding<TData>>>;
 }
 
+/**
+ * Pixels of an image visualizer, row by row, `channels` values per pixel. A Uint8Array or
+ * Uint8ClampedArray holds 0..255; a Float32Array holds 0..1 (0 black, 1 full intensity).
+ */
+export type ImagePixels = Uint8Array | Uint8ClampedArray | Float32Array;
+
+/** One drawn image: `data` holds exactly width × height × channels values. */
+export interface DrawnImage {
+  readonly data: ImagePixels;
+  /** Pixels per row, a positive integer. */
+  readonly width: number;
+  /** Rows, a positive integer. */
+  readonly height: number;
+  /** 1: grey, 3: RGB, 4: RGBA. */
+  readonly channels: 1 | 3 | 4;
+}
+
+/** Draws a sample as an image (what the model sees, or the raw input before encoding). */
+export interface ImageVisualizer<TData = unknown> {
+  readonly kind: 'image';
+  draw(index: number, subset: SubsetRef<TData>): DrawnImage;
+}
+
+/** Describes a sample in words (a caption, the source row, the text behind token ids). */
+export interface TextVisualizer<TData = unknown> {
+  readonly kind: 'text';
+  draw(index: number, subset: SubsetRef<TData>): string;
+}
+
+/** How a sample's input is shown in reports: called for one sample at a time, in trusted workspaces only. */
+export type Visualizer<TData = unknown> = ImageVisualizer<TData> | TextVisualizer<TData>;
+
 /** Encoders by name; each one's `encode` must return the array type of its own `dtype`. */
 export type Encoders<TData, M extends Record<string, Dtype>> = { readonly [K in keyof M]: Encoder<TData, M[K]> };
 
@@ -130,6 +162,8 @@ export interface IntegrationDefinition<
   readonly metadata?: Readonly<Record<string, MetadataFunction<TData>>>;
   readonly metrics?: Readonly<Record<string, SampleScore<TData>>>;
   readonly losses?: Readonly<Record<string, SampleScore<TData>>>;
+  /** Draw a sample's input for the report; not used to evaluate. */
+  readonly visualizers?: Readonly<Record<string, Visualizer<TData>>>;
   readonly model: ModelBinding<TData>;
 }
 

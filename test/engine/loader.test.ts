@@ -92,6 +92,27 @@ module.exports = defineIntegration({
   assert.match(plainError.message, /an object with keys 'inputs', not made by defineIntegration/);
 });
 
+test('visualizers are checked by path: an unknown or missing kind, a draw that is not a function; a name shared with an input is fine', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evalens-loader-'));
+  const file = path.join(dir, 'visualizers.integration.js');
+  writeFileSync(
+    file,
+    `const { defineIntegration } = require('evalens');
+module.exports = defineIntegration({
+  preprocess: () => ({}),
+  inputs: { image: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  visualizers: { image: { kind: 'image', draw: () => null }, plot: { kind: 'chart', draw: () => '' }, caption: { draw: () => '' }, label: { kind: 'text', draw: 'digit' } },
+  model: { path: 'm.onnx', inputs: { in: 'image' }, outputs: {} },
+});`,
+  );
+  const error = await loadError(file);
+  assert.equal(error.code, 'definition-invalid');
+  assert.match(error.message, /visualizers\.plot\.kind: is "chart": give each visualizer kind 'image' \(draw returns \{ data, width, height, channels \}\) or 'text'/);
+  assert.match(error.message, /visualizers\.caption\.kind: is missing/);
+  assert.match(error.message, /visualizers\.label\.draw: must be a function/);
+  assert.doesNotMatch(error.message, /visualizers\.image/);
+});
+
 test('stack frames of user code map back to the .ts source', async () => {
   const loaded = await loadIntegration(fixture('encoder-throws.integration.ts'));
   const subset = { name: 'test', length: 60, data: { x: [], y: [] } };

@@ -59,3 +59,70 @@ export const subsetDataTyped = defineIntegration({
   inputs: { x: { shape: [2], dtype: 'float32', encode: (i, s) => Float32Array.from(s.data.columns[i]) } },
   model,
 });
+
+export const visualizers = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  visualizers: {
+    grey: { kind: 'image', draw: (i, s) => ({ data: Float32Array.from(s.data.rows[i] ?? []), width: 2, height: 1, channels: 1 }) },
+    rgba: { kind: 'image', draw: () => ({ data: new Uint8ClampedArray(4), width: 1, height: 1, channels: 4 }) },
+    caption: { kind: 'text', draw: (i) => `row ${i}` },
+  },
+  model,
+});
+
+export const textVisualizerNumber = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error a text visualizer's draw must return a string
+  visualizers: { caption: { kind: 'text', draw: (i) => i } },
+  model,
+});
+
+export const imageVisualizerPlainArray = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error image data must be a Uint8Array, Uint8ClampedArray or Float32Array, not number[]
+  visualizers: { grey: { kind: 'image', draw: () => ({ data: [0, 1], width: 2, height: 1, channels: 1 }) } },
+  model,
+});
+
+export const imageVisualizerChannels = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error channels is 1, 3 or 4
+  visualizers: { grey: { kind: 'image', draw: () => ({ data: new Uint8Array(4), width: 2, height: 1, channels: 2 }) } },
+  model,
+});
+
+export const imageVisualizerNoHeight = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error an image needs data, width, height and channels
+  visualizers: { grey: { kind: 'image', draw: () => ({ data: new Uint8Array(2), width: 2, channels: 1 }) } },
+  model,
+});
+
+export const unknownVisualizerKind = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error visualizers are of kind 'image' or 'text'
+  visualizers: { plot: { kind: 'chart', draw: () => 'x' } },
+  model,
+});
+
+export const visualizerSubsetTyped = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error the subset's data is typed from preprocess in visualizers too
+  visualizers: { caption: { kind: 'text', draw: (i, s) => s.data.columns[i] } },
+  model,
+});
+
+export const imageVisualizerFloat64 = defineIntegration({
+  preprocess,
+  inputs: { x: { shape: [2], dtype: 'float32', encode: () => new Float32Array(2) } },
+  // @ts-expect-error a Float64Array is not image data: use a Float32Array of 0..1
+  visualizers: { grey: { kind: 'image', draw: () => ({ data: new Float64Array(2), width: 2, height: 1, channels: 1 }) } },
+  model,
+});
