@@ -12,12 +12,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ScriptAnalysis } from './analysis/analyze-script';
 import type { Finding } from './analysis/findings';
-import { SERVER_STATS_REQUEST, WATCHED_FILE_GLOBS, type ServerStats } from '../shared/lsp-protocol';
+import { INTEGRATION_COMPONENTS_REQUEST, SERVER_STATS_REQUEST, WATCHED_FILE_GLOBS, type IntegrationComponents, type IntegrationComponentsParams, type ServerStats } from '../shared/lsp-protocol';
 import { codeActions } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
 import { completion } from './features/completion';
 import { toDiagnostic } from './features/diagnostics';
 import { hover } from './features/hover';
+import { integrationComponents } from './features/integration-components';
 import { uriToPath, Workspace, type TextEdit } from './workspace/workspace';
 
 /** Other open documents are re-checked this long after the last edit (an edit elsewhere may change them). */
@@ -102,6 +103,11 @@ export class EvalensLanguageServer {
       const file = uriToPath(params.textDocument.uri);
       const analysis = doc === undefined ? undefined : this.scriptAnalysis(doc.uri);
       return doc === undefined || analysis === undefined || file === undefined ? [] : codeLenses(doc, analysis, path.resolve(file));
+    }));
+    connection.onRequest(INTEGRATION_COMPONENTS_REQUEST, (params: IntegrationComponentsParams) => this.guard(null, (): IntegrationComponents | null => {
+      const file = uriToPath(params.textDocument.uri);
+      const analysis = file === undefined ? undefined : this.ws().listedScriptAnalysis(file);
+      return analysis === undefined ? null : integrationComponents(analysis);
     }));
     connection.onRequest(SERVER_STATS_REQUEST, (): ServerStats => serverStats());
     connection.onShutdown(() => {

@@ -48,3 +48,36 @@ export interface ServerStats {
   /** Whether a garbage collection ran first (node started with --expose-gc). */
   collected: boolean;
 }
+
+/**
+ * `evalens/integrationComponents` request, sent by the extension's Test Explorer to the
+ * server when it lists a script's components and after each integration test of it. The
+ * server answers with where each component of the script's `defineIntegration({...})` is
+ * declared, from its analysis of the definition (open or not: a script only on disk is
+ * read from disk). Why: test items and failure messages must point at the component's
+ * property, which only the analysis knows (a text search lands on the wrong line); a
+ * component whose place is unknown is left out, so it gets no place rather than a wrong one.
+ */
+export const INTEGRATION_COMPONENTS_REQUEST = 'evalens/integrationComponents';
+
+export interface IntegrationComponentsParams {
+  textDocument: { uri: string };
+}
+
+/** A place in a file, as LSP writes it (zero-based lines, UTF-16 characters). */
+export interface DeclarationLocation {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+export interface IntegrationComponents {
+  /** The `defineIntegration` call the loader reads (the default export). */
+  definition: DeclarationLocation;
+  /**
+   * Declared components by the integration test's component id (`CheckResult.component`):
+   * `preprocess`, `model`, `input:<name>`, `groundTruth:<name>`, `metadata:<name>`,
+   * `metric:<name>`, `loss:<name>`, `model-input:<model input>`, `output:<model output>`.
+   * The location is the property's name, in the script or in the file it comes from.
+   */
+  components: Record<string, DeclarationLocation>;
+}

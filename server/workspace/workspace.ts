@@ -40,6 +40,8 @@ export class Workspace {
   readonly signatures = new SignatureCache();
   private readonly documents = new Map<string, OpenDocument>();
   private readonly analyses = new Map<string, { stamp: string; analysis: ScriptAnalysis | undefined }>();
+  /** Scripts a client asked about without opening them (the Test Explorer lists every script): roots of the program too. */
+  private readonly listed = new Set<string>();
   /** Bumped on every change that may affect any analysis (an edit anywhere, a file event). */
   private generation = 0;
 
@@ -102,12 +104,22 @@ export class Workspace {
     return analysis;
   }
 
+  /** The analysis of a script whether it is open or only on disk; one on disk stays in the program from now on. */
+  listedScriptAnalysis(file: string): ScriptAnalysis | undefined {
+    if (!this.listed.has(file)) {
+      this.listed.add(file);
+      this.generation++;
+      this.updateRoots();
+    }
+    return this.scriptAnalysis(file);
+  }
+
   configFindings(doc: OpenDocument): Finding[] {
     return checkEvalConfig(doc.text, doc.path, { subsets: (script) => this.scriptAnalysis(script)?.integrations[0]?.subsets });
   }
 
   private updateRoots(): void {
-    const roots = new Set<string>();
+    const roots = new Set<string>(this.listed);
     for (const doc of this.documents.values()) {
       if (doc.kind === 'script') roots.add(doc.path);
       if (doc.kind === 'config' && doc.integration !== undefined) roots.add(doc.integration);
