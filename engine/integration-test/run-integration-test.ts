@@ -11,6 +11,7 @@ import type { AnyTensorArray } from '../inference/dtypes';
 import { CheckCollector, type SampleRef } from './check-collector';
 import { checkBindings, groundTruthHint } from './binding-checks';
 import { checkEncoded, firstNonFinite, MetadataTracker, where } from './value-checks';
+import { checkDrawn } from './visualizer-checks';
 import { classCountOf } from './prediction-shapes';
 import { spreadIndices } from './sample-indices';
 import { Timings } from './timings';
@@ -107,6 +108,10 @@ export async function runIntegrationTest(options: IntegrationTestOptions): Promi
       for (const [mdName, fn] of Object.entries(def.metadata ?? {})) {
         const value = callUser(integration, checks, timings, 'metadata.runs', `metadata:${mdName}`, ref, `metadata function '${mdName}'`, () => fn(index, subset));
         if (value.ok) metadata.get(mdName)!.check(value.value, ref, checks);
+      }
+      for (const [visName, vis] of Object.entries(def.visualizers ?? {})) {
+        const value = callUser(integration, checks, timings, 'visualizer.runs', `visualizer:${visName}`, ref, `${vis.kind} visualizer '${visName}'`, () => vis.draw(index, subset));
+        if (value.ok) checkDrawn(vis.kind, visName, value.value, ref, checks);
       }
       encoded.push(sample);
       options.onProgress?.({ phase: 'encoding', done: ++done, total });

@@ -98,6 +98,23 @@ export default defineIntegration({
     },
   },
 
+  // What the report's sample detail shows: the digit as the model sees it, and where it comes from.
+  visualizers: {
+    image: {
+      kind: 'image',
+      // Pixels are already in 0..1, which is what a Float32Array image holds.
+      draw: (index, subset) => ({ data: Float32Array.from(pixels(index, subset.data)), width: 8, height: 8, channels: 1 }),
+    },
+    label: {
+      kind: 'text',
+      draw: (index, subset) => {
+        const row = subset.data.rows[index]!;
+        // The unlabeled subset hides its labels, here too.
+        return subset.name === 'unlabeled' ? `unlabeled, source row ${row}` : `digit ${subset.data.digits.y[row]}, source row ${row}`;
+      },
+    },
+  },
+
   model: {
     path: './digits_cnn.onnx',
     inputs: { image: 'image' },

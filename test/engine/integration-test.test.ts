@@ -78,6 +78,26 @@ const BROKEN: Record<string, { failed: [id: string, component: string][]; sample
     sample: 37,
     says: [/Custom metric 'ratio' returned NaN for sample 37/, /Custom loss 'log_margin' returned Infinity for sample 37/],
   },
+  'visualizer-throws.integration.ts': {
+    failed: [['visualizer.runs', 'visualizer:image']],
+    sample: 37,
+    says: [/Image visualizer 'image' at sample 37 of subset 'test' threw/, /visualizer-throws\.integration\.ts:12:\d+/, /no thumbnail for digit 37/],
+  },
+  'visualizer-shape.integration.ts': {
+    failed: [['visualizer.shape', 'visualizer:image']],
+    sample: 37,
+    says: [/Image visualizer 'image' returned 63 values at sample 37 of subset 'test', but width × height × channels = 8 × 8 × 1 = 64/],
+  },
+  'visualizer-range.integration.ts': {
+    failed: [['visualizer.range', 'visualizer:image']],
+    sample: 37,
+    says: [/Image visualizer 'image' returned \d+ at value \d+ of sample 37 of subset 'test'\. Float32Array pixels must be in \[0, 1\]/],
+  },
+  'visualizer-text.integration.ts': {
+    failed: [['visualizer.text', 'visualizer:label']],
+    sample: 37,
+    says: [/Text visualizer 'label' returned a number at sample 37 of subset 'test'\. draw\(\) of a text visualizer must return a string/],
+  },
 };
 
 for (const [name, expected] of Object.entries(BROKEN)) {
@@ -106,6 +126,23 @@ test('a check failing on several samples reports the first and how many', async 
   const check = report.checks.find((c) => c.id === 'encoder.dtype')!;
   assert.equal(check.sample, 0);
   assert.equal(check.affected, 60);
+});
+
+test('a visualizer failing on one sample reports it once, with the other samples passing', async () => {
+  const report = await runIntegrationTest({ scriptPath: fixture('visualizer-shape.integration.ts') });
+  const shape = report.checks.find((c) => c.id === 'visualizer.shape')!;
+  assert.equal(shape.affected, 1);
+  assert.equal(report.checks.find((c) => c.id === 'visualizer.runs')!.message, 'ok on 60 samples');
+  // A Uint8Array image has no range to check.
+  assert.equal(report.checks.find((c) => c.id === 'visualizer.range'), undefined);
+  assert.ok(report.timings.some((t) => t.component === 'visualizer:image' && t.samples === 60));
+});
+
+test('a throwing visualizer points at the line of the user script', async () => {
+  const report = await runIntegrationTest({ scriptPath: fixture('visualizer-throws.integration.ts') });
+  const check = report.checks.find((c) => c.id === 'visualizer.runs')!;
+  assert.equal(check.location?.file, fixture('visualizer-throws.integration.ts'));
+  assert.equal(check.location?.line, 12);
 });
 
 test('a throwing encoder points at the line of the user script', async () => {
@@ -143,6 +180,7 @@ test('the digits example passes and runs every kind of check', async () => {
     'binding.labels-count', 'binding.ground-truth-shape', 'preprocess.runs', 'preprocess.subsets', 'encoder.runs',
     'encoder.dtype', 'encoder.shape', 'encoder.finite', 'metadata.runs', 'metadata.flat', 'metadata.consistent',
     'model.runs', 'model.output-finite', 'ground-truth.range', 'metric.runs', 'metric.finite', 'loss.runs', 'loss.finite',
+    'visualizer.runs', 'visualizer.shape', 'visualizer.range', 'visualizer.text',
   ]) {
     assert.ok(ids.has(id), `missing check ${id}`);
   }
