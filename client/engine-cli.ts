@@ -1,6 +1,10 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import * as vscode from 'vscode';
+// Types only: this module runs no VS Code API, so its tests run in plain Node.
+import type * as vscode from 'vscode';
+
+/** How long a cancelled CLI gets to stop on SIGINT before it is killed (user code may trap SIGINT). */
+const KILL_AFTER_MS = 3_000;
 
 export interface CliResult {
   code: number | null;
@@ -15,7 +19,7 @@ export interface CliResult {
 export function runEngineCli(
   extensionPath: string,
   args: string[],
-  options: { cwd: string; log: vscode.OutputChannel; token?: vscode.CancellationToken; memoryLimitMb?: number },
+  options: { cwd: string; log: Pick<vscode.OutputChannel, 'append' | 'appendLine'>; token?: vscode.CancellationToken; memoryLimitMb?: number },
 ): Promise<CliResult> {
   const cli = path.join(extensionPath, 'dist', 'cli.js');
   options.log.appendLine(`$ evalens ${args.join(' ')}`);
@@ -32,11 +36,17 @@ export function runEngineCli(
     stderr += d.toString();
     options.log.append(d.toString());
   });
-  const cancel = options.token?.onCancellationRequested(() => child.kill('SIGINT'));
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    child.kill('SIGINT');
+    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+  };
+  const cancel = options.token?.onCancellationRequested(stop);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
       cancel?.dispose();
+      clearTimeout(killTimer);
       resolve({ code, stdout, stderr });
     });
   });
