@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
-import { integrationTestReportSchema, type CheckResult, type IntegrationTestReport } from '../../shared/integration-test-report';
+import { integrationTestReportSchema } from '../../shared/integration-test-report';
 import type { EvalensContext } from '../context';
 import { cliErrorMessage, runEngineCli } from '../engine-cli';
+import { componentPlaces } from './component-places';
+import { showReport } from './report-items';
 
 const SCRIPT_GLOB = '**/*.integration.{ts,js,mjs}';
 
 /**
  * Integration tests in the Test Explorer: one item per script, under it one per component,
- * under that one per check. Running an item runs `evalens test` on its script in a child
- * process; failures point at the line of the script and name the sample.
+ * under that one per check. Running any of them runs `evalens test` on its script in a
+ * child process (the whole test is cheap) and updates every item of the script; failures
+ * point at the line of the script and name the sample. Places come from the language
+ * server's analysis of the definition.
  */
 export class IntegrationTestExplorer implements vscode.Disposable {
   readonly controller: vscode.TestController;
@@ -19,6 +22,7 @@ export class IntegrationTestExplorer implements vscode.Disposable {
     this.controller = vscode.tests.createTestController('evalens', 'Evalens integration tests');
     this.controller.resolveHandler = async (item) => {
       if (item === undefined) await this.discover();
+      else if (item.parent === undefined) await this.listComponents(item);
     };
     this.controller.refreshHandler = () => this.discover();
     this.controller.createRunProfile('Run integration test', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
@@ -48,9 +52,22 @@ export class IntegrationTestExplorer implements vscode.Disposable {
     const existing = this.controller.items.get(uri.toString());
     if (existing !== undefined) return existing;
     const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
-    item.canResolveChildren = false;
+    item.canResolveChildren = true;
     this.controller.items.add(item);
     return item;
+  }
+
+  /** Before a first run, a script lists its declared components (their checks come with a run). */
+  private async listComponents(script: vscode.TestItem): Promise<void> {
+    const places = await componentPlaces(this.ctx, script.uri!);
+    script.range = places.definition?.range;
+    // A run may have filled the script while the server answered: its report wins.
+    if (script.children.size > 0) return;
+    script.children.replace([...places.components].map(([name, place]) => {
+      const component = this.controller.createTestItem(`${script.id}#${name}`, name, place.uri);
+      component.range = place.range;
+      return component;
+    }));
   }
 
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
@@ -89,48 +106,18 @@ export class IntegrationTestExplorer implements vscode.Disposable {
     });
     if (token.isCancellationRequested) {
       run.skipped(script);
+      skipDescendants(run, script);
       return;
     }
     const parsed = result.code === 2 ? undefined : integrationTestReportSchema.safeParse(safeJson(result.stdout));
     if (parsed === undefined || !parsed.success) {
-      script.children.replace([]);
+      skipDescendants(run, script);
       run.errored(script, new vscode.TestMessage(cliErrorMessage(result)));
       return;
     }
-    this.showReport(script, parsed.data, run);
-  }
-
-  private showReport(script: vscode.TestItem, report: IntegrationTestReport, run: vscode.TestRun): void {
-    const uri = script.uri!;
-    const text = readText(uri);
-    const components = new Map<string, vscode.TestItem>();
-    for (const check of report.checks) {
-      let component = components.get(check.component);
-      if (component === undefined) {
-        component = this.controller.createTestItem(`${script.id}#${check.component}`, check.component, uri);
-        component.range = rangeOf(text, check.component);
-        components.set(check.component, component);
-      }
-      const item = this.controller.createTestItem(`${component.id}#${check.id}`, check.id, uri);
-      item.range = check.location ? pointAt(check.location.line, check.location.column) : component.range;
-      item.description = check.status === 'passed' ? check.message : where(check);
-      component.children.add(item);
-      run.started(item);
-      if (check.status === 'failed') {
-        const message = new vscode.TestMessage(`${where(check) ? `${where(check)}: ` : ''}${check.message}`);
-        message.location = check.location
-          ? new vscode.Location(vscode.Uri.file(check.location.file), pointAt(check.location.line, check.location.column))
-          : new vscode.Location(uri, item.range ?? pointAt(1, 1));
-        run.failed(item, message);
-      } else {
-        if (check.status === 'warning') run.appendOutput(`warning: ${check.component} ${check.id}: ${check.message}\r\n`, undefined, item);
-        run.passed(item);
-      }
-    }
-    script.children.replace([...components.values()]);
-    script.description = `${report.samplesChecked} samples · ${report.checks.filter((c) => c.status === 'failed').length} failed`;
-    if (report.ok) run.passed(script);
-    else run.failed(script, new vscode.TestMessage(`${report.checks.filter((c) => c.status === 'failed').length} checks failed`));
+    const places = await componentPlaces(this.ctx, uri);
+    script.range = places.definition?.range;
+    showReport(this.controller, script, parsed.data, places, run);
   }
 
   dispose(): void {
@@ -142,32 +129,11 @@ function* collect(items: vscode.TestItemCollection): Generator<vscode.TestItem> 
   for (const [, item] of items) yield item;
 }
 
-function where(check: CheckResult): string {
-  if (check.sample === undefined) return '';
-  const more = check.affected !== undefined && check.affected > 1 ? ` (${check.affected} samples)` : '';
-  return `sample ${check.sample} of '${check.subset}'${more}`;
-}
-
-function pointAt(line: number, column: number): vscode.Range {
-  const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
-  return new vscode.Range(position, position);
-}
-
-/** Where a component is declared in the script (`image:` for `input:image`), so a check without a stack frame still links to a line. */
-function rangeOf(text: string, component: string): vscode.Range | undefined {
-  const name = component.slice(component.indexOf(':') + 1);
-  const match = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[:(]`).exec(text) ?? (name === 'preprocess' ? /preprocess/.exec(text) : null);
-  if (match === null) return undefined;
-  const before = text.slice(0, match.index);
-  const line = before.split('\n').length;
-  return pointAt(line, match.index - before.lastIndexOf('\n'));
-}
-
-function readText(uri: vscode.Uri): string {
-  try {
-    return readFileSync(uri.fsPath, 'utf8');
-  } catch {
-    return '';
+/** What a run listed under a script did not get checked (cancelled, or the script could not be tested). */
+function skipDescendants(run: vscode.TestRun, item: vscode.TestItem): void {
+  for (const [, child] of item.children) {
+    run.skipped(child);
+    skipDescendants(run, child);
   }
 }
 
