@@ -76,7 +76,8 @@ export interface IntegrationComponents {
   /**
    * Declared components by the integration test's component id (`CheckResult.component`):
    * `preprocess`, `model`, `input:<name>`, `groundTruth:<name>`, `metadata:<name>`,
-   * `metric:<name>`, `loss:<name>`, `model-input:<model input>`, `output:<model output>`.
+   * `metric:<name>`, `loss:<name>`, `visualizer:<name>`, `model-input:<model input>`,
+   * `output:<model output>`.
    * The location is the property's name, in the script or in the file it comes from.
    */
   components: Record<string, DeclarationLocation>;

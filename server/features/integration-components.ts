@@ -12,6 +12,7 @@ const NAMED_GROUPS = [
   ['metadata', 'metadata'],
   ['metrics', 'metric'],
   ['losses', 'loss'],
+  ['visualizers', 'visualizer'],
 ] as const;
 
 /**

@@ -18,12 +18,14 @@ import { LspClient, uriOf } from './lsp-client';
 /** Each component of the example, and a snippet of its declaration: the component's name is its first occurrence in the snippet. */
 const DECLARATIONS: Record<string, string> = {
   preprocess: 'preprocess(ctx) {',
-  'input:image': 'image: {',
-  'groundTruth:label': 'label: {',
+  'input:image': 'image: {\n      shape',
+  'groundTruth:label': 'label: {\n      shape',
   'metadata:ink': 'ink: (index, subset) => {',
   'metadata:source_row': 'source_row: (index',
   'metric:confidence_margin': 'confidence_margin: (',
   'loss:cross_entropy': 'cross_entropy: (',
+  'visualizer:image': "image: {\n      kind: 'image'",
+  'visualizer:label': "label: {\n      kind: 'text'",
   model: 'model: {',
   'model-input:image': "inputs: { image: 'image' }",
   'output:logits': "logits: { role: 'prediction'",
