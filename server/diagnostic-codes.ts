@@ -1,7 +1,8 @@
 /**
  * Every diagnostic the language server reports, with its default severity and a one-line
  * doc. Codes are stable: tests, docs and users' suppressions refer to them.
- * EV1xx encoders, EV2xx metadata, EV3xx model binding, EV4xx structure, EV5xx eval config.
+ * EV1xx encoders, EV2xx metadata, EV3xx model binding, EV4xx structure, EV5xx eval config,
+ * EV6xx visualizers.
  */
 export type Severity = 'error' | 'warning';
 
@@ -50,6 +51,13 @@ export const DIAGNOSTIC_CODES = {
   EV501: { severity: 'error', doc: 'The eval config does not match its schema.' },
   EV502: { severity: 'error', doc: 'The eval config is not valid JSON.' },
   EV503: { severity: 'error', doc: 'The eval config names an integration script that does not exist.' },
+
+  EV601: { severity: 'error', doc: "A visualizer is not { kind: 'image' | 'text', draw }: its kind is missing or unknown, or it has no draw function." },
+  EV602: { severity: 'error', doc: "A text visualizer's draw() returns something else than a string on some path." },
+  EV603: { severity: 'error', doc: "An image visualizer's draw() returns something else than { data, width, height, channels } on some path." },
+  EV604: { severity: 'error', doc: "An image visualizer's data is not a Uint8Array, Uint8ClampedArray or Float32Array." },
+  EV605: { severity: 'error', doc: "An image visualizer's channels is a value other than 1, 3 or 4." },
+  EV606: { severity: 'error', doc: "An image visualizer's width or height is a value that is not a positive integer." },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

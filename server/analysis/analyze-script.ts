@@ -9,6 +9,7 @@ import { checkMetadata } from './metadata-checks';
 import { checkModel, type ModelFacts } from './model-checks';
 import { SlotReader, type Slot } from './slots';
 import { checkStructure, preprocessSubsets } from './structure-checks';
+import { checkVisualizers } from './visualizer-checks';
 
 /** One `defineIntegration({...})` of a script, as the checks understood it. */
 export interface IntegrationFacts {
@@ -52,6 +53,7 @@ export function analyzeScript(program: ts.Program, file: ts.SourceFile, signatur
     const inputs = checkEncoders(ctx, definition, 'inputs');
     const groundTruths = checkEncoders(ctx, definition, 'groundTruths');
     checkMetadata(ctx, definition);
+    checkVisualizers(ctx, definition);
     const model = checkModel(ctx, definition, inputs, groundTruths);
     integrations.push({ call, definition, inputs, groundTruths, model, subsets: preprocessSubsets(ctx, definition) });
   }

@@ -5,7 +5,8 @@ import { isSlot, propertyNameText, type Slot } from './slots';
 import { isAnyLike, members } from './type-kinds';
 
 const GROUPS = ['inputs', 'groundTruths', 'metadata', 'metrics', 'losses'] as const;
-const NAME = /^[A-Za-z_][\w.-]*$/;
+/** What a component name may be: it names report columns and files. */
+export const COMPONENT_NAME = /^[A-Za-z_][\w.-]*$/;
 
 /** EV4xx: the definition is default-exported, has preprocess and an input encoder, and its component names are valid and unique. */
 export function checkStructure(ctx: AnalysisContext, integration: IntegrationCall, definition: Slot): void {
@@ -38,7 +39,7 @@ export function checkStructure(ctx: AnalysisContext, integration: IntegrationCal
     for (const name of names) {
       const slot = reader.property(groupSlot, name);
       const at = isSlot(slot) ? reader.keyOrAnchor(slot) : reader.keyOrAnchor(groupSlot);
-      if (!NAME.test(name)) {
+      if (!COMPONENT_NAME.test(name)) {
         findings.add('EV405', at, `The name '${name}' in ${group} is not valid: names start with a letter or _ and hold letters, digits, _, . or - (they name report columns and files). Rename it, e.g. '${name.replace(/[^\w.-]/g, '_').replace(/^([^A-Za-z_])/, '_$1')}'.`);
       }
       const first = seen.get(name);

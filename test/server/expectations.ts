@@ -30,6 +30,10 @@ export const EXPECTED_DIAGNOSTICS: Record<string, Expected[]> = {
   'integrations/valid.integration.js': [],
   'integrations/valid.integration.mjs': [],
   'integrations/valid.integration.ts': [],
+  'integrations/visualizer-range.integration.ts': [],
+  'integrations/visualizer-shape.integration.ts': [],
+  'integrations/visualizer-text.integration.ts': [['EV602', '8:75-8:96', "subset.data.y[index]!"]],
+  'integrations/visualizer-throws.integration.ts': [],
   'integrations/wrong-dtype.integration.js': [['EV104', '6:58-6:97', "Float64Array.from(subset.data.x[index])"]],
   'lsp/dtype-disagrees.integration.ts': [['EV307', '7:38-7:45', "'int32'"]],
   'lsp/dtype-unsupported.integration.js': [['EV106', '6:46-6:55', "'float64'"]],
@@ -57,6 +61,14 @@ export const EXPECTED_DIAGNOSTICS: Record<string, Expected[]> = {
   'lsp/valid-binary.integration.ts': [],
   'lsp/valid-commonjs.integration.js': [],
   'lsp/valid-patterns.integration.ts': [],
+  'lsp/valid-visualizers.integration.ts': [],
+  'lsp/visualizer-channels.integration.ts': [['EV605', '9:101-9:102', "2"]],
+  'lsp/visualizer-dims.integration.js': [['EV606', '8:110-8:116', "64 / 3"]],
+  'lsp/visualizer-image-data.integration.js': [['EV604', '8:62-8:102', "subset.data.x[index].map((v) => v * 255)"]],
+  'lsp/visualizer-image-incomplete.integration.ts': [['EV603', '12:30-12:47', "subset.data.x[0]!"], ['EV603', '13:15-13:88', "{ data: Float32Array.from(subset.data.x[index]!), width: 8, channels: 1 }"]],
+  'lsp/visualizer-name-invalid.integration.ts': [['EV405', '7:17-7:30', "'digit image'"]],
+  'lsp/visualizer-kind-unknown.integration.ts': [['EV601', '9:23-9:30', "'chart'"], ['EV601', '10:4-10:11', "caption"]],
+  'lsp/visualizer-text-number.integration.ts': [['EV602', '9:52-9:73', "subset.data.y[index]!"]],
 };
 
 /** Valid scripts: no diagnostics at all. */
