@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { CHROMIUM, CODE_SERVER, NODE24_BIN } from './e2e-tools';
 
 const env = () => ({ ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` });
@@ -99,6 +99,28 @@ export class Workbench {
     const toast = this.page.locator('.notification-toast, .notifications-center .notification-list-item', { hasText: pattern }).first();
     await toast.waitFor({ timeout });
     return toast.innerText();
+  }
+
+  /** The webview (views and panels are iframes in iframes) whose document holds `selector`. */
+  async webview(selector: string, timeout = 30_000): Promise<Frame> {
+    const end = Date.now() + timeout;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        // A frame may be detached meanwhile (a hidden view): it just does not match.
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** Presses `button` in the modal dialog whose text matches; returns the dialog's text. */
+  async dialog(pattern: RegExp, button: string): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: pattern });
+    await dialog.waitFor({ timeout: 20_000 });
+    const text = await dialog.innerText();
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${button}$`) }).click();
+    return text;
   }
 
   async screenshot(file: string): Promise<void> {
