@@ -20,6 +20,9 @@ export type EvalensErrorCode =
 
 export interface ErrorLocation {
   file?: string;
+  /** Line and column in `file` (the user's script), when the error was raised in its code. */
+  line?: number;
+  column?: number;
   component?: string;
   subset?: string;
   sample?: number;
@@ -39,4 +42,11 @@ export class EvalensError extends Error {
 
 export function isEvalensError(value: unknown): value is EvalensError {
   return value instanceof EvalensError;
+}
+
+/** Where in the user's script an error was raised, when the engine knows the line. */
+export function scriptLocationOf(error: unknown): { file: string; line: number; column?: number } | undefined {
+  if (!(error instanceof EvalensError) || error.location.file === undefined || error.location.line === undefined) return undefined;
+  const { file, line, column } = error.location;
+  return column === undefined ? { file, line } : { file, line, column };
 }

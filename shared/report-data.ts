@@ -126,11 +126,20 @@ export const benchmarkReportSchema = z.object({
 });
 export type BenchmarkReport = z.infer<typeof benchmarkReportSchema>;
 
-export const sampleErrorSchema = z.object({ benchmark: z.string(), position: z.number().int(), index: z.number().int(), component: z.string(), message: z.string() });
-
 /** Where a failure happened in the user's script, for a link to its line. */
 export const sourceLocationSchema = z.object({ file: z.string(), line: z.number().int().positive(), column: z.number().int().positive().optional() });
 export type SourceLocation = z.infer<typeof sourceLocationSchema>;
+
+export const sampleErrorSchema = z.object({
+  benchmark: z.string(),
+  position: z.number().int(),
+  index: z.number().int(),
+  component: z.string(),
+  message: z.string(),
+  /** The line of the user's script that threw, when user code did. */
+  location: sourceLocationSchema.optional(),
+});
+export type SampleErrorData = z.infer<typeof sampleErrorSchema>;
 
 export const runSummarySchema = z.object({
   runId: z.string(),

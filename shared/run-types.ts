@@ -29,6 +29,10 @@ export const benchmarkProgressSchema = z.object({
 });
 export type BenchmarkProgress = z.infer<typeof benchmarkProgressSchema>;
 
+/** A line of the user's integration script (source-mapped to its .ts), for a link to it. */
+export const scriptLocationSchema = z.object({ file: z.string(), line: z.number().int().positive(), column: z.number().int().positive().optional() });
+export type ScriptLocation = z.infer<typeof scriptLocationSchema>;
+
 export const runErrorSchema = z.object({
   message: z.string(),
   benchmark: z.string().optional(),
@@ -36,6 +40,8 @@ export const runErrorSchema = z.object({
   component: z.string().optional(),
   /** Whether `resume` can finish the run (a crash, a kill, an out-of-memory, a cancellation). */
   resumable: z.boolean(),
+  /** Where in the user's script the failure was raised, when it was in user code. */
+  location: scriptLocationSchema.optional(),
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
@@ -70,6 +76,10 @@ export const runManifestSchema = z.object({
   /** The resolved evaluation config (absolute paths), as the run uses it. */
   config: z.unknown(),
   hashes: z.object({ model: z.string(), script: z.string() }),
+  /** The model file evaluated (absolute), as resolved at submission from the config or the integration's binding. */
+  modelPath: z.string().optional(),
+  /** Versions of the software that evaluated the run (evalens, onnxruntime-node), as of its last start or resume. */
+  versions: z.record(z.string(), z.string()).optional(),
   /** The model outputs the run records, as the integration binds them. */
   outputs: z.record(z.string(), outputBindingSchema).default({}),
   benchmarks: z.array(benchmarkProgressSchema),
@@ -141,6 +151,7 @@ export const sampleRecordSchema = z.object({
   texts: z.record(z.string(), z.object({ hypothesis: z.string(), references: z.array(z.string()) })).optional(),
   /** Row of this sample in each latent output's embeddings file. */
   embeddingRow: z.number().int().nonnegative().optional(),
-  error: z.object({ component: z.string(), message: z.string() }).optional(),
+  /** Why the sample failed; `location` when it was raised in the user's script. */
+  error: z.object({ component: z.string(), message: z.string(), location: scriptLocationSchema.optional() }).optional(),
 });
 export type SampleRecord = z.infer<typeof sampleRecordSchema>;

@@ -136,7 +136,7 @@ function execute(code: string, file: string, shown: string): { default?: unknown
     throw new EvalensError(
       'script-runtime',
       `${shown} threw while loading${frame ? ` (at ${formatLocation(frame)})` : ''}: ${errorText(error)}. Code at the top level of the script runs on load; fix it or move it into preprocess.`,
-      { file },
+      frame ?? { file },
       { cause: error },
     );
   }

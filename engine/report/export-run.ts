@@ -150,7 +150,7 @@ function writeSummaryCsv(file: string, manifest: RunManifest, results: RunResult
 }
 
 /** The headline metrics as reported, then the scalars of every other prediction output, prefixed by its name. */
-function scalarMetrics(b: BenchmarkResult): Map<string, number | null> {
+export function scalarMetrics(b: BenchmarkResult): Map<string, number | null> {
   const scalars = new Map<string, number | null>(Object.entries(b.metrics));
   for (const [output, result] of Object.entries(b.outputs).slice(1)) {
     for (const [key, value] of Object.entries(result)) {

@@ -1,9 +1,11 @@
+import type { ColumnRole } from '../../shared/report-data';
 import type { SampleRecord } from '../../shared/run-types';
 import { decodePrediction, labelOf, trueClass, trueClasses, type PredictionOutput } from './prediction-outputs';
 
 /**
- * The per-sample predictions table of an export: one row per sample record, one column per
- * fact about it, typed so that CSV and Parquet hold the same values.
+ * The per-sample predictions table of an export and of the report's sample table: one row
+ * per sample record, one column per fact about it, typed so that CSV, Parquet and the panel
+ * hold the same values, and with the role the panel reads each column in.
  */
 
 export type ColumnType = 'string' | 'int' | 'double' | 'boolean';
@@ -12,6 +14,11 @@ export type CellValue = string | number | boolean | null;
 export interface Column {
   name: string;
   type: ColumnType;
+  role: ColumnRole;
+  /** Header a person reads. */
+  label: string;
+  /** The prediction output a prediction column belongs to. */
+  output?: string;
 }
 
 export interface SampleTable {
@@ -34,22 +41,44 @@ export interface RecordShape {
   texts: Set<string>;
 }
 
+export function emptyRecordShape(): RecordShape {
+  return { records: 0, outputs: new Map(), groundTruths: new Map(), metadata: new Map(), metrics: new Set(), losses: new Set(), texts: new Set() };
+}
+
 export async function scanRecordShape(records: AsyncIterable<SampleRecord>): Promise<RecordShape> {
-  const shape: RecordShape = { records: 0, outputs: new Map(), groundTruths: new Map(), metadata: new Map(), metrics: new Set(), losses: new Set(), texts: new Set() };
-  for await (const record of records) {
-    shape.records++;
-    for (const [name, values] of Object.entries(record.outputs)) shape.outputs.set(name, Math.max(shape.outputs.get(name) ?? 0, values.length));
-    for (const [name, values] of Object.entries(record.groundTruths)) shape.groundTruths.set(name, Math.max(shape.groundTruths.get(name) ?? 0, values.length));
-    for (const [key, value] of Object.entries(record.metadata)) {
-      const type = typeof value as 'number' | 'string' | 'boolean';
-      const seen = shape.metadata.get(key);
-      shape.metadata.set(key, seen === undefined || seen === type ? type : 'mixed');
-    }
-    for (const name of Object.keys(record.metrics)) shape.metrics.add(name);
-    for (const name of Object.keys(record.losses)) shape.losses.add(name);
-    for (const name of Object.keys(record.texts ?? {})) shape.texts.add(name);
-  }
+  const shape = emptyRecordShape();
+  for await (const record of records) extendShape(shape, record);
   return shape;
+}
+
+/** Adds a record to the shape; true when that changed the columns (a new key, size or type). */
+export function extendShape(shape: RecordShape, record: SampleRecord): boolean {
+  shape.records++;
+  let changed = false;
+  const widen = (sizes: Map<string, number>, name: string, size: number) => {
+    const seen = sizes.get(name);
+    if (seen !== undefined && seen >= size) return;
+    sizes.set(name, size);
+    changed = true;
+  };
+  const add = (names: Set<string>, name: string) => {
+    if (names.has(name)) return;
+    names.add(name);
+    changed = true;
+  };
+  for (const name in record.outputs) widen(shape.outputs, name, record.outputs[name]!.length);
+  for (const name in record.groundTruths) widen(shape.groundTruths, name, record.groundTruths[name]!.length);
+  for (const key in record.metadata) {
+    const type = typeof record.metadata[key] as 'number' | 'string' | 'boolean';
+    const seen = shape.metadata.get(key);
+    if (seen === type || seen === 'mixed') continue;
+    shape.metadata.set(key, seen === undefined ? type : 'mixed');
+    changed = true;
+  }
+  for (const name in record.metrics) add(shape.metrics, name);
+  for (const name in record.losses) add(shape.losses, name);
+  for (const name in record.texts) add(shape.texts, name);
+  return changed;
 }
 
 interface ColumnGroup {
@@ -66,8 +95,8 @@ export function sampleTable(shape: RecordShape, outputs: readonly PredictionOutp
     ...[...shape.texts].map((name) => textColumns(name)),
     ...[...shape.groundTruths].filter(([name]) => !scoredTruths.has(name)).map(([name, size]) => rawTruthColumns(name, size)),
     ...[...shape.metadata].map(([key, type]) => metadataColumn(key, type)),
-    ...[...shape.metrics].map((name) => scoreColumn(`metric.${name}`, (r) => r.metrics[name])),
-    ...[...shape.losses].map((name) => scoreColumn(`loss.${name}`, (r) => r.losses[name])),
+    ...[...shape.metrics].map((name) => scoreColumn({ name: `metric.${name}`, type: 'double', role: 'metric', label: name }, (r) => r.metrics[name])),
+    ...[...shape.losses].map((name) => scoreColumn({ name: `loss.${name}`, type: 'double', role: 'loss', label: name }, (r) => r.losses[name])),
   ];
   return {
     columns: groups.flatMap((g) => g.columns),
@@ -79,8 +108,8 @@ export function sampleTable(shape: RecordShape, outputs: readonly PredictionOutp
 function textColumns(name: string): ColumnGroup {
   return {
     columns: [
-      { name: `${name}.text`, type: 'string' },
-      { name: `${name}.references`, type: 'string' },
+      { name: `${name}.text`, type: 'string', role: 'text', label: `${name} text`, output: name },
+      { name: `${name}.references`, type: 'string', role: 'references', label: `${name} references`, output: name },
     ],
     cells: (r) => {
       const text = r.texts?.[name];
@@ -92,11 +121,11 @@ function textColumns(name: string): ColumnGroup {
 function identityColumns(): ColumnGroup {
   return {
     columns: [
-      { name: 'benchmark', type: 'string' },
-      { name: 'position', type: 'int' },
-      { name: 'index', type: 'int' },
-      { name: 'input_hash', type: 'string' },
-      { name: 'error', type: 'string' },
+      { name: 'benchmark', type: 'string', role: 'other', label: 'benchmark' },
+      { name: 'position', type: 'int', role: 'position', label: 'position' },
+      { name: 'index', type: 'int', role: 'index', label: 'index' },
+      { name: 'input_hash', type: 'string', role: 'inputHash', label: 'input hash' },
+      { name: 'error', type: 'string', role: 'error', label: 'error' },
     ],
     cells: (r) => [r.benchmark, r.position, r.index, r.inputHash, r.error === undefined ? null : `${r.error.component}: ${r.error.message}`],
   };
@@ -110,12 +139,18 @@ function predictionColumns(output: PredictionOutput, shape: RecordShape): Column
     case 'classification':
     case 'binary': {
       const columns: Column[] = [
-        { name: `${o}.predicted_class`, type: 'int' },
-        { name: `${o}.predicted_label`, type: 'string' },
-        { name: `${o}.probability`, type: 'double' },
+        { name: `${o}.predicted_class`, type: 'int', role: 'predicted', label: `${o} predicted class`, output: o },
+        { name: `${o}.predicted_label`, type: 'string', role: 'predictedLabel', label: `${o} predicted`, output: o },
+        { name: `${o}.probability`, type: 'double', role: 'confidence', label: `${o} confidence`, output: o },
       ];
-      if (output.task === 'binary') columns.push({ name: `${o}.positive_probability`, type: 'double' });
-      if (hasTruth) columns.push({ name: `${o}.true_class`, type: 'int' }, { name: `${o}.true_label`, type: 'string' }, { name: `${o}.correct`, type: 'boolean' });
+      if (output.task === 'binary') columns.push({ name: `${o}.positive_probability`, type: 'double', role: 'positiveProbability', label: `${o} P(${labelOf(output, 1)})`, output: o });
+      if (hasTruth) {
+        columns.push(
+          { name: `${o}.true_class`, type: 'int', role: 'truth', label: `${o} true class`, output: o },
+          { name: `${o}.true_label`, type: 'string', role: 'truthLabel', label: `${o} truth`, output: o },
+          { name: `${o}.correct`, type: 'boolean', role: 'correct', label: `${o} correct`, output: o },
+        );
+      }
       return {
         columns,
         cells: (r) => {
@@ -137,10 +172,15 @@ function predictionColumns(output: PredictionOutput, shape: RecordShape): Column
       const joinClasses = (classes: number[] | undefined) => (classes === undefined ? null : classes.join('|'));
       const joinLabels = (classes: number[] | undefined) => (classes === undefined ? null : classes.map((c) => labelOf(output, c)).join('|'));
       const columns: Column[] = [
-        { name: `${o}.predicted_classes`, type: 'string' },
-        { name: `${o}.predicted_labels`, type: 'string' },
+        { name: `${o}.predicted_classes`, type: 'string', role: 'predicted', label: `${o} predicted classes`, output: o },
+        { name: `${o}.predicted_labels`, type: 'string', role: 'predictedLabel', label: `${o} predicted`, output: o },
       ];
-      if (hasTruth) columns.push({ name: `${o}.true_classes`, type: 'string' }, { name: `${o}.true_labels`, type: 'string' });
+      if (hasTruth) {
+        columns.push(
+          { name: `${o}.true_classes`, type: 'string', role: 'truth', label: `${o} true classes`, output: o },
+          { name: `${o}.true_labels`, type: 'string', role: 'truthLabel', label: `${o} truth`, output: o },
+        );
+      }
       return {
         columns,
         cells: (r) => {
@@ -159,8 +199,8 @@ function predictionColumns(output: PredictionOutput, shape: RecordShape): Column
     case 'regression': {
       const size = shape.outputs.get(o) ?? 1;
       const suffixes = size === 1 ? [''] : Array.from({ length: size }, (_, k) => `.${output.labels?.[k] ?? k}`);
-      const columns: Column[] = suffixes.map((s) => ({ name: `${o}${s}`, type: 'double' }));
-      if (hasTruth) columns.push(...suffixes.map((s): Column => ({ name: `${o}.true${s}`, type: 'double' })));
+      const columns: Column[] = suffixes.map((s) => ({ name: `${o}${s}`, type: 'double', role: 'value', label: `${o}${s} predicted`, output: o }));
+      if (hasTruth) columns.push(...suffixes.map((s): Column => ({ name: `${o}.true${s}`, type: 'double', role: 'trueValue', label: `${o}${s} actual`, output: o })));
       const pick = (values: readonly number[] | undefined) => suffixes.map((_, k) => values?.[k] ?? null);
       return { columns, cells: (r) => (hasTruth ? [...pick(r.outputs[o]), ...pick(truthOf(r))] : pick(r.outputs[o])) };
     }
@@ -169,14 +209,15 @@ function predictionColumns(output: PredictionOutput, shape: RecordShape): Column
 
 /** A ground truth no output is scored against: its value, or its values as a JSON array. */
 function rawTruthColumns(name: string, size: number): ColumnGroup {
-  if (size <= 1) return { columns: [{ name: `truth.${name}`, type: 'double' }], cells: (r) => [r.groundTruths[name]?.[0] ?? null] };
-  return { columns: [{ name: `truth.${name}`, type: 'string' }], cells: (r) => [r.groundTruths[name] === undefined ? null : JSON.stringify(r.groundTruths[name])] };
+  const column = { name: `truth.${name}`, role: 'other', label: `ground truth ${name}` } as const;
+  if (size <= 1) return { columns: [{ ...column, type: 'double' }], cells: (r) => [r.groundTruths[name]?.[0] ?? null] };
+  return { columns: [{ ...column, type: 'string' }], cells: (r) => [r.groundTruths[name] === undefined ? null : JSON.stringify(r.groundTruths[name])] };
 }
 
 function metadataColumn(key: string, type: MetadataType): ColumnGroup {
   const columnType: ColumnType = type === 'number' ? 'double' : type === 'boolean' ? 'boolean' : 'string';
   return {
-    columns: [{ name: `metadata.${key}`, type: columnType }],
+    columns: [{ name: `metadata.${key}`, type: columnType, role: 'metadata', label: key }],
     cells: (r) => {
       const value = r.metadata[key];
       return [value === undefined ? null : type === 'mixed' ? String(value) : value];
@@ -184,6 +225,6 @@ function metadataColumn(key: string, type: MetadataType): ColumnGroup {
   };
 }
 
-function scoreColumn(name: string, read: (r: SampleRecord) => number | undefined): ColumnGroup {
-  return { columns: [{ name, type: 'double' }], cells: (r) => [read(r) ?? null] };
+function scoreColumn(column: Column, read: (r: SampleRecord) => number | undefined): ColumnGroup {
+  return { columns: [column], cells: (r) => [read(r) ?? null] };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runProgress, type RunManifest, type RunStatus } from '../../shared/run-types';
-import { EvalensError } from '../errors';
+import { EvalensError, scriptLocationOf } from '../errors';
 import { batchTensors, splitSamples, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
 import type { InferenceThread } from '../inference/threaded-session';
 import { errorText } from '../loader/load-script';
@@ -9,6 +9,7 @@ import { AppendLog } from '../runs/append-log';
 import { recordLine } from '../runs/record-format';
 import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
+import { engineVersions } from '../versions';
 import { ResultsAggregator } from './aggregate-results';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
 import { createInputHasher } from './input-hash';
@@ -56,6 +57,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
   manifest = store.update(runId, (m) => {
     m.status = 'evaluating';
     m.pid = process.pid;
+    m.versions = engineVersions();
     delete m.error;
     m.events.push(event(resumed ? 'resumed' : 'started', resumed ? `resumed at ${m.checkpoint.records} samples` : 'started'));
   });
@@ -167,7 +169,8 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
               records.append(lines.join(''));
               await drop();
               return finishRun('failed', (m) => {
-                m.error = { message, benchmark: bench.name, sample: sample.index, component: record.error!.component, resumable: true };
+                const { component, location } = record.error!;
+                m.error = { message, benchmark: bench.name, sample: sample.index, component, resumable: true, ...(location === undefined ? {} : { location }) };
                 m.events.push(event('failed', message));
               });
             }
@@ -224,8 +227,9 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
     return finishRun('completed', (m) => m.events.push(event('completed', `completed ${m.checkpoint.records} samples`)));
   } catch (error) {
     const message = error instanceof EvalensError ? error.message : `The run stopped: ${errorText(error)}.`;
+    const location = scriptLocationOf(error);
     return finishRun('failed', (m) => {
-      m.error = { message, resumable: true };
+      m.error = { message, resumable: true, ...(location === undefined ? {} : { location }) };
       m.events.push(event('failed', message));
     });
   }

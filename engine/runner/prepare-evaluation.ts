@@ -89,7 +89,7 @@ async function runPreprocess(integration: LoadedIntegration, benchmark: string, 
     throw new EvalensError(
       'script-runtime',
       `preprocess of ${path.relative(process.cwd(), integration.file)} failed for benchmark '${benchmark}'${datasetPath ? ` (dataset ${datasetPath})` : ''}${at ? ` at ${formatLocation(at)}` : ''}: ${errorText(error)}. Fix preprocess (evalens test runs it too).`,
-      { file: integration.file },
+      at ?? { file: integration.file },
       { cause: error },
     );
   }

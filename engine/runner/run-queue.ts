@@ -92,7 +92,7 @@ function isTerminal(status: RunStatus): boolean {
 export function reconcileInterruptedRuns(store: RunStore): RunManifest[] {
   return store
     .all()
-    .filter((m) => m.status === 'evaluating' && (m.pid === undefined || !isAlive(m.pid)))
+    .filter(isInterrupted)
     .map((m) =>
       store.update(m.runId, (run) => {
         const message = `Interrupted: the process evaluating the run (pid ${m.pid ?? 'unknown'}) is gone. Finished samples are kept: resume the run to finish it.`;
@@ -102,6 +102,11 @@ export function reconcileInterruptedRuns(store: RunStore): RunManifest[] {
         run.events.push(event('interrupted', message));
       }),
     );
+}
+
+/** A run left `evaluating` by a process that no longer exists: resumable, until the queue marks it failed. */
+export function isInterrupted(manifest: Pick<RunManifest, 'status' | 'pid'>): boolean {
+  return manifest.status === 'evaluating' && (manifest.pid === undefined || !isAlive(manifest.pid));
 }
 
 function isAlive(pid: number): boolean {

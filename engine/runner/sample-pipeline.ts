@@ -1,6 +1,7 @@
 import type { SubsetRef } from '../sdk';
 import { errorText, type LoadedIntegration } from '../loader/load-script';
 import { formatLocation, userFrame } from '../loader/user-stack';
+import type { SourceLocation } from '../../shared/integration-test-report';
 import type { AnyTensorArray } from '../inference/dtypes';
 import type { OutputArray } from '../inference/onnx-session';
 import { encodedProblem, firstNonFinite, flattenMetadata, where, type EncoderSpec } from '../integration-test/value-checks';
@@ -12,6 +13,8 @@ import type { InputHasher } from './input-hash';
 export interface SampleError {
   component: string;
   message: string;
+  /** The line of the user's script that threw, when user code did. */
+  location?: SourceLocation;
 }
 
 /** One sample after its encoders and metadata ran: ready for the model, or already failed. */
@@ -192,6 +195,7 @@ function call(integration: LoadedIntegration, component: string, what: () => str
     return { ok: fn() };
   } catch (error) {
     const at = userFrame(error, integration.file);
-    return { error: { component, message: `The ${what()} threw${at ? ` (at ${formatLocation(at)})` : ''}: ${errorText(error)}.` } };
+    const message = `The ${what()} threw${at ? ` (at ${formatLocation(at)})` : ''}: ${errorText(error)}.`;
+    return { error: at === undefined ? { component, message } : { component, message, location: at } };
   }
 }

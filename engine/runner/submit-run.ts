@@ -20,6 +20,7 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
     name: config.name,
     config,
     hashes: prepared.hashes,
+    modelPath: prepared.modelPath,
     outputs: Object.fromEntries(
       Object.entries(prepared.integration.definition.model.outputs)
         .filter(([name]) => prepared.signature.outputs.some((o) => o.name === name))

@@ -1,4 +1,4 @@
-import { EvalensError } from '../errors';
+import { EvalensError, scriptLocationOf } from '../errors';
 import type { ResolvedEvalConfig } from '../config/load-config';
 import { errorText } from '../loader/load-script';
 import { RunStore } from '../runs/run-store';
@@ -79,9 +79,10 @@ async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean
     prepared = await prepareEvaluation(config);
   } catch (error) {
     const message = error instanceof EvalensError ? error.message : `Preparing the run failed: ${errorText(error)}.`;
+    const location = scriptLocationOf(error);
     store.update(runId, (m) => {
       m.status = 'failed';
-      m.error = { message, resumable: true };
+      m.error = { message, resumable: true, ...(location === undefined ? {} : { location }) };
       m.events.push(event('failed', message));
     });
     return { status: 'failed', message };

@@ -25,6 +25,7 @@ export interface NewRun {
   name: string;
   config: unknown;
   hashes: RunManifest['hashes'];
+  modelPath?: string;
   outputs: RunManifest['outputs'];
   benchmarks: { name: string; total: number }[];
   batchSize: number;
@@ -81,6 +82,7 @@ export class RunStore {
       seq: lastSeq,
       config: run.config,
       hashes: run.hashes,
+      ...(run.modelPath === undefined ? {} : { modelPath: run.modelPath }),
       outputs: run.outputs,
       benchmarks: run.benchmarks.map((b) => ({ name: b.name, total: b.total, done: 0, errors: 0 })),
       batchSize: run.batchSize,
