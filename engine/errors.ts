@@ -16,7 +16,11 @@ export type EvalensErrorCode =
   | 'config-invalid'
   | 'run-not-found'
   | 'run-corrupt'
-  | 'resume-refused';
+  | 'resume-refused'
+  | 'benchmark-not-found'
+  | 'sample-out-of-range'
+  | 'no-visualizers'
+  | 'visualizer-failed';
 
 export interface ErrorLocation {
   file?: string;

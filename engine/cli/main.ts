@@ -6,11 +6,12 @@ import { registerTestCommand } from './commands/test-command';
 import { registerEvalCommands } from './commands/eval-command';
 import { registerRunsCommand } from './commands/runs-command';
 import { registerLspCommand } from './commands/lsp-command';
+import { registerDrawCommand } from './commands/draw-command';
 import { colour } from './terminal';
 
 declare const EVALENS_VERSION: string;
 
-const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand, registerLspCommand];
+const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand, registerDrawCommand, registerLspCommand];
 
 /** Runs the CLI; resolves to the exit code instead of exiting, so tests and callers stay in control. */
 export async function runCli(argv: readonly string[]): Promise<number> {

@@ -37,8 +37,6 @@ export async function prepareEvaluation(config: ResolvedEvalConfig): Promise<Pre
   const integration = await loadIntegration(config.integration);
   const modelPath = config.model ?? integration.modelPath;
   const signature = await readBoundModelSignature({ ...integration, modelPath });
-  const shownConfig = path.relative(process.cwd(), config.configFile);
-
   const checks = new CheckCollector();
   checkBindings(integration.definition, signature, checks);
   const failed = checks.results(() => '').filter((c) => c.status === 'failed');
@@ -50,9 +48,21 @@ export async function prepareEvaluation(config: ResolvedEvalConfig): Promise<Pre
     );
   }
 
+  const benchmarks = await prepareBenchmarks(integration, config);
+  return { config, integration, modelPath, signature, hashes: { model: await hashFile(modelPath), script: integration.sourceHash }, benchmarks };
+}
+
+/**
+ * Each benchmark of the config (or only those named) as its subset and the indices it scores:
+ * preprocess runs once per dataset and parameters, with the context a run gives it. Also how
+ * `evalens draw` finds a run's sample again.
+ */
+export async function prepareBenchmarks(integration: LoadedIntegration, config: ResolvedEvalConfig, only?: readonly string[]): Promise<PreparedBenchmark[]> {
   const preprocessed = new Map<string, Record<string, { length: number; data: unknown }>>();
   const benchmarks: PreparedBenchmark[] = [];
+  const shownConfig = path.relative(process.cwd(), config.configFile);
   for (const [i, b] of config.benchmarks.entries()) {
+    if (only !== undefined && !only.includes(b.name)) continue;
     const key = JSON.stringify([b.dataset ?? null, b.parameters]);
     let subsets = preprocessed.get(key);
     if (subsets === undefined) {
@@ -76,7 +86,7 @@ export async function prepareEvaluation(config: ResolvedEvalConfig): Promise<Pre
     }
     benchmarks.push({ name: b.name, subset: { name: subsetName, length: subset.length, data: subset.data }, indices: selectSamples(subset.length, b.sampleCount, b.seed) });
   }
-  return { config, integration, modelPath, signature, hashes: { model: await hashFile(modelPath), script: integration.sourceHash }, benchmarks };
+  return benchmarks;
 }
 
 async function runPreprocess(integration: LoadedIntegration, benchmark: string, datasetPath: string | undefined, parameters: Record<string, unknown>) {
