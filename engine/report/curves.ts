@@ -59,17 +59,15 @@ export function rocPoints(curve: ThresholdCurve): { x: number[]; y: number[] } {
 }
 
 /**
- * `precision_recall_curve`: recall (x) and precision (y) from the threshold where recall
- * first reaches 1 up to the highest, then the point (0, 1). Empty without positives.
+ * `precision_recall_curve` (scikit-learn 1.2: every threshold, lowest first): recall (x) and
+ * precision (y), then the point (0, 1). Empty without positives.
  */
 export function precisionRecallPoints(curve: ThresholdCurve): { x: number[]; y: number[] } {
   const { truePositives: tps, falsePositives: fps, positives } = curve;
   if (positives === 0) return { x: [], y: [] };
-  let last = 0;
-  while (tps[last]! < positives) last++;
   const x: number[] = [];
   const y: number[] = [];
-  for (let k = last; k >= 0; k--) {
+  for (let k = tps.length - 1; k >= 0; k--) {
     x.push(tps[k]! / positives);
     y.push(tps[k]! / (tps[k]! + fps[k]!));
   }

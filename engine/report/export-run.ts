@@ -3,11 +3,16 @@ import path from 'node:path';
 import { runProgress, type BenchmarkResult, type RunManifest, type RunResults } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
 import { CsvFileWriter, csvRecord, type CsvValue } from './csv';
+import { defaultWebviewBundleDir, readWebviewBundle, reportHtml } from './html-report';
+import { markdownReport } from './markdown-report';
 import { ParquetFileWriter } from './parquet-file-writer';
 import { inferPredictionOutputs, predictionOutputsOfBinding, type PredictionOutput, type PredictionOutputSource } from './prediction-outputs';
+import { buildReportData } from './report-data';
 import { sampleTable, scanRecordShape, type RecordShape, type SampleTable } from './sample-table';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
+export const EXPORT_FORMATS = ['csv', 'json', 'parquet', 'html', 'md'] as const;
+/** What `evalens runs export` writes when no format is named: the files other tools read. */
+export const DEFAULT_EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'parquet'];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
@@ -15,6 +20,8 @@ export interface ExportOptions {
   formats: readonly ExportFormat[];
   /** Rows per Parquet row group: what the export holds in memory at once. */
   rowGroupSize?: number;
+  /** Folder of the webview app bundle (webview.js, webview.css) the HTML report inlines; default: beside this bundle. */
+  webviewBundleDir?: string;
 }
 
 export interface ExportedFile {
@@ -48,6 +55,8 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   mkdirSync(outDir, { recursive: true });
   const { total } = runProgress(manifest);
   const formats = new Set(options.formats);
+  // Before any file is written: a missing app bundle fails the export, not half of it.
+  const bundle = formats.has('html') ? readWebviewBundle(options.webviewBundleDir ?? defaultWebviewBundleDir()) : undefined;
   const writesPredictions = formats.has('csv') || formats.has('parquet');
   const recorded = predictionOutputsOfBinding(manifest.outputs);
   const source: PredictionOutputSource = recorded.length > 0 ? 'run' : 'inferred';
@@ -89,6 +98,17 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   }
   if (writesPredictions && shape !== undefined) {
     report.files.push(...(await writePredictions(store, manifest, sampleTable(shape, outputs), outDir, formats, options.rowGroupSize ?? 10_000)));
+  }
+  if (bundle !== undefined) {
+    const file = path.join(outDir, 'report.html');
+    const html = reportHtml(await buildReportData(store, manifest), bundle);
+    writeComplete(file, (partial) => writeFileSync(partial, html));
+    report.files.push({ path: file, description: 'the report, self-contained: open it in a browser (no server, no network)' });
+  }
+  if (formats.has('md')) {
+    const file = path.join(outDir, 'report.md');
+    writeComplete(file, (partial) => writeFileSync(partial, `${markdownReport(manifest, results)}\n`));
+    report.files.push({ path: file, description: 'the report as Markdown (scores, gates, per-class tables, confusion matrices, configuration)' });
   }
   return report;
 }

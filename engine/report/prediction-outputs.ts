@@ -1,5 +1,5 @@
 import type { RunResults } from '../../shared/run-types';
-import { argmax, classProbabilities, independentProbabilities, positiveProbability } from '../metrics/activations';
+import { argmax, classProbabilitiesInto, independentProbabilities, positiveProbability } from '../metrics/activations';
 
 export type PredictionTask = 'classification' | 'binary' | 'multilabel' | 'regression';
 
@@ -61,11 +61,16 @@ export interface DecodedPrediction {
   values?: readonly number[];
 }
 
+let scratch = new Float64Array(0);
+
 export function decodePrediction(output: PredictionOutput, values: readonly number[]): DecodedPrediction {
   switch (output.task) {
     case 'classification': {
-      const probabilities = classProbabilities(values, output.activation);
-      const classIndex = argmax(probabilities);
+      // Into a reused row: decoded for every sample of a table, an array each would be most of the work.
+      if (scratch.length !== values.length) scratch = new Float64Array(values.length);
+      const probabilities = classProbabilitiesInto(values, output.activation, scratch, scratch);
+      let classIndex = 0;
+      for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[classIndex]!) classIndex = c;
       return { classIndex, probability: probabilities[classIndex] };
     }
     case 'binary': {

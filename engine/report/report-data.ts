@@ -1,9 +1,9 @@
-import type { BenchmarkReport, Cell, ClassRow, OutputReport, ReportData, SampleErrorData, TableColumn } from '../../shared/report-data';
+import type { BenchmarkReport, Cell, OutputReport, ReportData, SampleErrorData, TableColumn } from '../../shared/report-data';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
 import { classProbabilitiesInto, positiveProbability } from '../metrics/activations';
-import { precisionRecallF1 } from '../metrics/confusion';
 import { GrowableArray } from '../metrics/growable';
 import type { RunStore } from '../runs/run-store';
+import { binaryClassRows, matrixOf, perClassRows } from './class-rows';
 import { binaryCurves, oneVsRestCurves } from './curves';
 import { scalarMetrics } from './export-run';
 import { inferPredictionOutputs, labelOf, predictionOutputsOfBinding, trueClass, type PredictionOutput } from './prediction-outputs';
@@ -285,35 +285,6 @@ function newOutputSamples(output: PredictionOutput, width: number): OutputSample
     case 'multilabel':
       return { task: 'multilabel' };
   }
-}
-
-/** The runner's confusion matrix of an output (rows true, columns predicted); empty before the run has results. */
-function matrixOf(result: Record<string, unknown> | undefined): number[][] {
-  const matrix = result?.confusion_matrix;
-  return Array.isArray(matrix) ? (matrix as number[][]) : [];
-}
-
-/** The runner's per-class scores, keyed by class index, as rows named by label. */
-function perClassRows(result: Record<string, unknown> | undefined, labels: readonly string[]): ClassRow[] {
-  const perClass = result?.per_class as Record<string, { precision: number; recall: number; f1: number; support: number }> | undefined;
-  if (perClass === undefined) return [];
-  return labels.flatMap((label, c) => {
-    const row = perClass[String(c)];
-    return row === undefined ? [] : [{ label, precision: row.precision, recall: row.recall, f1: row.f1, support: row.support }];
-  });
-}
-
-/**
- * Both classes of a binary output from its confusion matrix [[TN, FP], [FN, TP]], as
- * scikit-learn's classification_report gives them: class 0's true positives are the TN.
- */
-function binaryClassRows(matrix: number[][], labels: readonly string[]): ClassRow[] {
-  if (matrix.length !== 2) return [];
-  const [[tn, fp], [fn, tp]] = matrix as [[number, number], [number, number]];
-  return [
-    { label: labels[0]!, ...precisionRecallF1(tn, fn, fp), support: tn + fp },
-    { label: labels[1]!, ...precisionRecallF1(tp, fp, fn), support: fn + tp },
-  ];
 }
 
 function definedKeys<T extends Record<string, string | undefined>>(value: T): { [K in keyof T]?: string } {

@@ -20,14 +20,15 @@ export function residualHistogram(residuals: Float64Array): Histogram {
   const sorted = Float64Array.from(residuals).sort();
   let low = sorted[0]!;
   let high = sorted[n - 1]!;
-  if (low === high) {
+  const constant = low === high;
+  if (constant) {
     // One value: numpy's one bin of width 1 around it.
     low -= 0.5;
     high += 0.5;
   }
   const iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
   const fdWidth = (2 * iqr) / Math.cbrt(n);
-  const bins = fdWidth > 0 ? Math.ceil((high - low) / fdWidth) : Math.ceil(Math.log2(n)) + 1;
+  const bins = constant ? 1 : fdWidth > 0 ? Math.ceil((high - low) / fdWidth) : Math.ceil(Math.log2(n)) + 1;
   const count = Math.min(MAX_BINS, Math.max(1, bins));
   const edges = Array.from({ length: count + 1 }, (_, k) => low + ((high - low) * k) / count);
   edges[count] = high;

@@ -5,7 +5,7 @@ import { runKindSchema, runStatusSchema, type RunKind, type RunManifest, type Ru
 import { EvalensError, isEvalensError } from '../../errors';
 import { reconcileInterruptedRuns } from '../../runner/run-queue';
 import { RunStore } from '../../runs/run-store';
-import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../report/export-run';
+import { DEFAULT_EXPORT_FORMATS, EXPORT_FORMATS, exportRun, type ExportFormat } from '../../report/export-run';
 import { markdownReport } from '../../report/markdown-report';
 import { positiveInt, type CliContext, type RegisterCommand } from '../cli-context';
 import { formatRunDetails, runShowJson } from '../output/run-details';
@@ -100,10 +100,10 @@ function registerExport(runs: Command, ctx: CliContext): void {
   storeOptions(
     runs
       .command('export')
-      .description('write a run as files: summary.csv, benchmarks/<name>.json, predictions.csv and predictions.parquet')
+      .description('write a run as files: summary.csv, benchmarks/<name>.json, predictions.csv and predictions.parquet; report.html (self-contained) and report.md on request')
       .argument('<runId>', 'the run to export')
       .option('--out <dir>', 'folder to write (default: ./evalens-export-<runId>)')
-      .addOption(new Option('--format <formats>', `files to write, comma-separated: ${EXPORT_FORMATS.join(', ')}`).argParser(exportFormats).default([...EXPORT_FORMATS], EXPORT_FORMATS.join(','))),
+      .addOption(new Option('--format <formats>', `files to write, comma-separated: ${EXPORT_FORMATS.join(', ')}`).argParser(exportFormats).default([...DEFAULT_EXPORT_FORMATS], DEFAULT_EXPORT_FORMATS.join(','))),
   ).action(async (runId: string, options: StoreOptions & { out?: string; format: ExportFormat[] }) => {
     const store = openStore(options, ctx);
     reconcileInterruptedRuns(store);
