@@ -6,6 +6,18 @@ import { chmodSync, cpSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+// The webview app runs in a browser (a VS Code webview, or the exported HTML file): one IIFE
+// and one style sheet, nothing loaded from elsewhere (the CSP allows no remote loads).
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  tsconfig: 'webview/tsconfig.json',
+  logLevel: 'warning',
+};
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -17,7 +29,21 @@ const node = {
   logLevel: 'warning',
 };
 
+const webview = () => [
+  // uPlot's style sheet is imported as text: charts live in shadow roots, which a document style sheet cannot reach.
+  build({ ...browser, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife', loader: { '.css': 'text' } }),
+  // The codicon font is inlined (a data: URL) so the exported HTML needs no file beside it.
+  build({ ...browser, entryPoints: ['webview/styles/base.css'], outfile: 'dist/webview.css', loader: { '.ttf': 'dataurl' } }),
+];
+// `node scripts/build.mjs webview`: the webview app alone (its tests and screenshots need only that).
+if (process.argv[2] === 'webview') {
+  await Promise.all(webview());
+  console.log('built dist/webview.js and dist/webview.css');
+  process.exit(0);
+}
+
 await Promise.all([
+  ...webview(),
   build({ ...node, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: ['engine/runner/worker-main.ts'], outfile: 'dist/worker.js' }),
   build({ ...node, entryPoints: ['engine/inference/inference-thread.ts'], outfile: 'dist/inference-thread.js' }),

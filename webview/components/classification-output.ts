@@ -1,0 +1,99 @@
+import { html, LitElement, nothing } from 'lit';
+import type { Curve, OutputReport } from '../../shared/report-data';
+import type { ChartSpec } from '../charts/uplot-chart';
+import '../charts/uplot-chart';
+import type { ReportState } from '../state/report-state';
+import { StoreController } from '../state/store';
+import { formatCount, formatScore } from '../format';
+import type { CellSelectEvent } from './confusion-matrix';
+import './confusion-matrix';
+import './threshold-panel';
+import { sharedStyles } from './shared.css';
+import { sectionStyles } from './report-view.css';
+
+type ClassificationOutput = Extract<OutputReport, { task: 'classification' | 'binary' }>;
+
+/** A classification (or binary) output: per-class table, confusion matrix, ROC and PR curves, and for binary the threshold. */
+export class ClassificationOutputElement extends LitElement {
+  static override styles = [sharedStyles, sectionStyles];
+  static override properties = { state: { attribute: false }, output: { attribute: false } };
+  state!: ReportState;
+  output!: ClassificationOutput;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    new StoreController(this, this.state);
+  }
+
+  override render() {
+    const output = this.output;
+    const selected = this.state.filter.cell?.output === output.name ? this.state.filter.cell : undefined;
+    return html`<section aria-label=${`Output ${output.name}`}>
+      <h2>Output <span class="mono">${output.name}</span> · ${output.task}</h2>
+      <div class="charts">
+        <div>
+          <h3>Per class</h3>
+          <div class="scroll-x">
+            <table class="data" aria-label=${`Per-class metrics of ${output.name}`} data-table="per-class">
+              <thead>
+                <tr><th scope="col">Class</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th><th scope="col">Support</th></tr>
+              </thead>
+              <tbody>
+                ${output.perClass.map(
+                  (row) => html`<tr><th scope="row" style="font-weight:normal;color:inherit">${row.label}</th><td>${formatScore(row.precision)}</td><td>${formatScore(row.recall)}</td><td>${formatScore(row.f1)}</td><td>${formatCount(row.support)}</td></tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>
+        </div>
+        <div>
+          <h3>Confusion matrix${output.task === 'binary' ? ` at ${output.threshold}` : ''}</h3>
+          <evalens-confusion-matrix
+            data-output=${output.name}
+            .labels=${output.labels}
+            .matrix=${output.confusionMatrix}
+            .selected=${selected}
+            caption=${`Confusion matrix of ${output.name}`}
+            @cell-select=${(event: CellSelectEvent) => this.selectCell(event)}
+          ></evalens-confusion-matrix>
+          ${output.columns.truth === undefined || output.columns.predicted === undefined ? nothing : html`<p class="muted">Select a cell to list its samples below.</p>`}
+        </div>
+      </div>
+      ${output.task === 'binary' ? html`<evalens-threshold-panel .state=${this.state} .output=${output}></evalens-threshold-panel>` : nothing}
+      ${output.roc.length + output.precisionRecall.length === 0
+        ? nothing
+        : html`<div class="charts">
+            ${this.curveFigure('ROC', output.roc, 'False positive rate', 'True positive rate', 'AUC', true)}
+            ${this.curveFigure('Precision-recall', output.precisionRecall, 'Recall', 'Precision', 'AP', false)}
+          </div>`}
+    </section>`;
+  }
+
+  private curveFigure(title: string, curves: Curve[], xLabel: string, yLabel: string, areaName: string, diagonal: boolean) {
+    if (curves.length === 0) return nothing;
+    const named = (c: Curve) => `${c.label}${c.area === null ? '' : ` (${areaName} ${formatScore(c.area)})`}`;
+    const spec: ChartSpec = {
+      kind: 'lines',
+      series: curves.map((c) => ({ label: named(c), x: c.x, y: c.y })),
+      xLabel,
+      yLabel,
+      xRange: [0, 1],
+      yRange: [0, 1.02],
+      diagonal,
+      description: `${title} curves of ${this.output.name}, one per class: ${curves.map(named).join(', ')}`,
+    };
+    return html`<figure data-chart=${title}>
+      <figcaption>${title}</figcaption>
+      <evalens-chart .spec=${spec}></evalens-chart>
+    </figure>`;
+  }
+
+  private selectCell(event: CellSelectEvent): void {
+    const { truth, predicted } = this.output.columns;
+    if (event.cell === undefined || truth === undefined || predicted === undefined) return this.state.filterCell(undefined);
+    this.state.filterCell({ output: this.output.name, truthColumn: truth, predictedColumn: predicted, ...event.cell });
+    // The samples are what the user asked to see: bring the table into view.
+    this.dispatchEvent(new Event('show-samples', { bubbles: true, composed: true }));
+  }
+}
+customElements.define('evalens-classification-output', ClassificationOutputElement);

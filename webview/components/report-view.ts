@@ -1,0 +1,74 @@
+import { html, LitElement, nothing } from 'lit';
+import type { ReportState } from '../state/report-state';
+import { StoreController } from '../state/store';
+import { icon } from './icon';
+import './benchmark-summary';
+import './classification-output';
+import './compare-section';
+import './regression-output';
+import './report-header';
+import './run-details';
+import './sample-table';
+import './text-output';
+import { sharedStyles } from './shared.css';
+import { reportViewStyles, sectionStyles } from './report-view.css';
+
+/** A run's report: header, benchmarks, each prediction output, the samples, the configuration, and a comparison when one arrives. */
+export class ReportViewElement extends LitElement {
+  static override styles = [sharedStyles, sectionStyles, reportViewStyles];
+  static override properties = { state: { attribute: false } };
+  state!: ReportState;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    new StoreController(this, this.state);
+    this.addEventListener('show-samples', () => this.renderRoot.querySelector('evalens-sample-table')?.scrollIntoView({ block: 'start' }));
+  }
+
+  override render() {
+    const state = this.state;
+    const benchmark = state.benchmark;
+    return html`${this.renderNotice()}
+    ${state.report === undefined
+      ? state.notice === undefined
+        ? html`<p class="loading muted" aria-busy="true">Loading the report…</p>`
+        : nothing
+      : html`<evalens-report-header .state=${state}></evalens-report-header>
+          <evalens-compare-section .state=${state}></evalens-compare-section>
+          <evalens-benchmark-summary .state=${state}></evalens-benchmark-summary>
+          ${benchmark?.outputs.map((output) => {
+            switch (output.task) {
+              case 'classification':
+              case 'binary':
+                return html`<evalens-classification-output .state=${state} .output=${output}></evalens-classification-output>`;
+              case 'regression':
+                return html`<evalens-regression-output .output=${output}></evalens-regression-output>`;
+              case 'text':
+                return html`<evalens-text-output .output=${output} .benchmark=${benchmark}></evalens-text-output>`;
+              case 'multilabel':
+                return html`<section aria-label=${`Output ${output.name}`}>
+                  <h2>Output <span class="mono">${output.name}</span> · multilabel</h2>
+                  <p class="muted">Labels: ${output.labels.join(', ')}. Its metrics are in the table above; its predictions in the sample table.</p>
+                </section>`;
+            }
+          })}
+          <evalens-sample-table .state=${state}></evalens-sample-table>
+          <evalens-run-details .state=${state}></evalens-run-details>`}`;
+  }
+
+  private renderNotice() {
+    const notice = this.state.notice;
+    if (notice === undefined) return nothing;
+    return html`<div class="notice ${notice.level}" role=${notice.level === 'error' ? 'alert' : 'status'}>
+      ${icon(notice.level)}<span style="flex:1">${notice.message}</span>
+      <button class="link" aria-label="Dismiss" @click=${() => this.state.dismissNotice()}>${icon('close')}</button>
+    </div>`;
+  }
+}
+customElements.define('evalens-report-view', ReportViewElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'evalens-report-view': ReportViewElement;
+  }
+}
