@@ -99,14 +99,14 @@ test('samples pair by index and input hash; flips and metric deltas are the hand
   assert.deepEqual([accuracy.a, accuracy.b], [5 / 8, 6 / 8]);
   assert.ok(Math.abs(accuracy.delta! - 0.125) < 1e-12);
   // A: predictions 1 1 0 0 1 0 1 1 against labels 1 1 1 0 0 0 0 1; B: 1 0 1 0 0 1 0 1.
-  const expected = {
+  const expected: Record<string, Record<string, [number, number]>> = {
     yes: { precision: [3 / 5, 3 / 4], recall: [3 / 4, 3 / 4], f1: [2 / 3, 3 / 4] },
     no: { precision: [2 / 3, 3 / 4], recall: [2 / 4, 3 / 4], f1: [4 / 7, 3 / 4] },
   };
   assert.deepEqual(bench!.perClass.map((c) => c.label), ['no', 'yes']);
   for (const row of bench!.perClass) {
     for (const m of row.metrics) {
-      const [a, b] = expected[row.label as 'yes' | 'no'][m.metric as 'precision' | 'recall' | 'f1'];
+      const [a, b] = expected[row.label]![m.metric]!;
       assert.ok(Math.abs(m.a! - a) < 1e-12 && Math.abs(m.b! - b) < 1e-12 && Math.abs(m.delta! - (b - a)) < 1e-12, `${row.label} ${m.metric}: ${JSON.stringify(m)}`);
     }
   }
