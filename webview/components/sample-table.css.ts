@@ -52,11 +52,11 @@ export const sampleTableStyles = css`
     flex: 1 1 520px;
     min-width: 0;
     height: 440px;
+    position: relative;
     overflow: auto;
     border: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, transparent));
     font-variant-numeric: tabular-nums;
     font-size: 12px;
-    contain: strict;
   }
   .header,
   .row {
@@ -95,11 +95,22 @@ export const sampleTableStyles = css`
   .header button:hover {
     background: var(--vscode-list-hoverBackground);
   }
+  .body {
+    position: relative;
+    width: max-content;
+    min-width: 100%;
+  }
   .row {
+    position: absolute;
+    left: 0;
     height: 24px;
     cursor: pointer;
   }
-  .row:nth-child(even) {
+  .row[aria-rowindex$='0'],
+  .row[aria-rowindex$='2'],
+  .row[aria-rowindex$='4'],
+  .row[aria-rowindex$='6'],
+  .row[aria-rowindex$='8'] {
     background: var(--vscode-editorWidget-background, transparent);
   }
   .row:hover {
@@ -128,9 +139,5 @@ export const sampleTableStyles = css`
   }
   .row[aria-selected='true'] .cell.wrong {
     color: inherit;
-  }
-  lit-virtualizer {
-    width: max-content;
-    min-width: 100%;
   }
 `;

@@ -1,7 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
 import type { Cell, TableColumn } from '../../shared/report-data';
-import '@lit-labs/virtualizer';
-import type { LitVirtualizer } from '@lit-labs/virtualizer';
 import { columnValues, distinctValues } from '../analysis/sample-query';
 import type { ReportState } from '../state/report-state';
 import { StoreController } from '../state/store';
@@ -12,22 +10,32 @@ import { sampleTableStyles } from './sample-table.css';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
 
+/** Every row is this tall, so the rows in view follow from the scroll offset alone. */
+const ROW_HEIGHT = 24;
+const HEADER_HEIGHT = 26;
+const GRID_HEIGHT = 440;
+/** Rows rendered beyond the visible ones, above and below, so a fast scroll shows no gap. */
+const OVERSCAN = 10;
+
 const WIDTHS: Record<TableColumn['type'], number> = { int: 80, double: 100, boolean: 80, string: 150 };
 /** Distinct values a metadata column may have to be picked from a list (more: a range, or no filter). */
 const PICKABLE = 60;
 
 
 /**
- * Every sample of the benchmark, virtualised (only the rows in view exist in the DOM): sort by
+ * Every sample of the benchmark, virtualised (only the rows in view, at a fixed height, exist
+ * in the DOM: 100k rows scroll as smoothly as 100): sort by
  * any column from its header, filter by right or wrong, by a metadata value or range, or by a
  * confusion-matrix cell; a row's detail on click or Enter. Arrow keys move between rows.
  */
 export class SampleTableElement extends LitElement {
   static override styles = [sharedStyles, sectionStyles, sampleTableStyles];
-  static override properties = { state: { attribute: false }, focusIndex: { state: true } };
+  static override properties = { state: { attribute: false }, focusIndex: { state: true }, scrollTop: { state: true } };
   state!: ReportState;
   /** Index (in the current order) of the row holding the one tab stop of the body. */
   private focusIndex = 0;
+  private scrollTop = 0;
+  private scrollFrame = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -39,8 +47,10 @@ export class SampleTableElement extends LitElement {
     if (benchmark === undefined) return nothing;
     const table = benchmark.table;
     const rows = this.state.rows;
-    const items = Array.from(rows);
-    this.focusIndex = Math.min(this.focusIndex, Math.max(0, items.length - 1));
+    this.focusIndex = Math.min(this.focusIndex, Math.max(0, rows.length - 1));
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(rows.length, Math.ceil((this.scrollTop + GRID_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
+    const shown = Array.from(rows.subarray(first, last));
     const template = table.columns.map((c) => `${WIDTHS[c.type]}px`).join(' ');
     const sort = this.state.sort;
     const positions = columnValues(table, table.columns.find((c) => c.role === 'position')?.key ?? '');
@@ -53,10 +63,11 @@ export class SampleTableElement extends LitElement {
           class="grid"
           role="grid"
           aria-label=${`Samples of ${benchmark.name}`}
-          aria-rowcount=${items.length + 1}
+          aria-rowcount=${rows.length + 1}
           aria-colcount=${table.columns.length}
           style=${`--columns: ${template}`}
           @keydown=${this.onKey}
+          @scroll=${this.onScroll}
         >
           <div class="header" role="row" aria-rowindex="1">
             ${table.columns.map((column) => {
@@ -69,14 +80,14 @@ export class SampleTableElement extends LitElement {
               </div>`;
             })}
           </div>
-          <lit-virtualizer
-            .items=${items}
-            .keyFunction=${(row: number) => row}
-            .renderItem=${(row: number, index: number) => {
+          <div class="body" role="rowgroup" style=${`height: ${rows.length * ROW_HEIGHT}px`}>
+            ${shown.map((row, k) => {
+              const index = first + k;
               const position = (positions?.[row] as number | undefined) ?? row;
               return html`<div
                 class="row"
                 role="row"
+                style=${`top: ${index * ROW_HEIGHT}px`}
                 aria-rowindex=${index + 2}
                 aria-selected=${position === selectedPosition ? 'true' : 'false'}
                 tabindex=${index === this.focusIndex ? 0 : -1}
@@ -89,8 +100,8 @@ export class SampleTableElement extends LitElement {
                   return html`<div role="gridcell" class=${`cell ${typeof value === 'number' ? 'number' : ''} ${column.role === 'correct' && value === false ? 'wrong' : ''}`}>${formatCell(value, column)}</div>`;
                 })}
               </div>`;
-            }}
-          ></lit-virtualizer>
+            })}
+          </div>
         </div>
         <evalens-sample-detail .state=${this.state}></evalens-sample-detail>
       </div>
@@ -196,7 +207,7 @@ export class SampleTableElement extends LitElement {
     if (row === null) return;
     const index = Number(row.dataset.index);
     const count = this.state.rows.length;
-    const page = Math.max(1, Math.floor(440 / 24) - 2);
+    const page = Math.max(1, Math.floor((GRID_HEIGHT - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
     let next = index;
     switch (event.key) {
       case 'Enter':
@@ -229,17 +240,29 @@ export class SampleTableElement extends LitElement {
     this.focusRow(Math.max(0, Math.min(count - 1, next)));
   };
 
+  private readonly onScroll = (event: Event) => {
+    const grid = event.currentTarget as HTMLElement;
+    // One render per frame, however many scroll events arrive in it.
+    if (this.scrollFrame !== 0) return;
+    this.scrollFrame = requestAnimationFrame(() => {
+      this.scrollFrame = 0;
+      this.scrollTop = grid.scrollTop;
+    });
+  };
+
   /** Moves the tab stop to a row, scrolling it into view first (it may not be rendered yet). */
   private focusRow(index: number): void {
     this.focusIndex = index;
-    const virtualizer = this.renderRoot.querySelector<LitVirtualizer>('lit-virtualizer');
-    virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
-    const focus = (attempts: number) => {
-      const element = this.renderRoot.querySelector<HTMLElement>(`.row[data-index="${index}"]`);
-      if (element !== null) element.focus({ preventScroll: false });
-      else if (attempts > 0) requestAnimationFrame(() => focus(attempts - 1));
-    };
-    void this.updateComplete.then(() => focus(10));
+    const grid = this.renderRoot.querySelector<HTMLElement>('.grid');
+    if (grid !== null) {
+      const top = index * ROW_HEIGHT;
+      const visible = grid.clientHeight - HEADER_HEIGHT;
+      if (top < grid.scrollTop) grid.scrollTop = top;
+      else if (top + ROW_HEIGHT > grid.scrollTop + visible) grid.scrollTop = top + ROW_HEIGHT - visible;
+      this.scrollTop = grid.scrollTop;
+    }
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.row[data-index="${index}"]`)?.focus({ preventScroll: true }));
   }
+
 }
 customElements.define('evalens-sample-table', SampleTableElement);
