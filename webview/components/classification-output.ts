@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import type { Curve, OutputReport } from '../../shared/report-data';
 import type { ChartSpec } from '../charts/uplot-chart';
 import '../charts/uplot-chart';
@@ -15,7 +15,19 @@ type ClassificationOutput = Extract<OutputReport, { task: 'classification' | 'bi
 
 /** A classification (or binary) output: per-class table, confusion matrix, ROC and PR curves, and for binary the threshold. */
 export class ClassificationOutputElement extends LitElement {
-  static override styles = [sharedStyles, sectionStyles];
+  static override styles = [
+    sharedStyles,
+    sectionStyles,
+    // The matrix keeps its full width: beside the table when it fits, else below it.
+    css`
+      .tables {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 40px;
+        align-items: flex-start;
+      }
+    `,
+  ];
   static override properties = { state: { attribute: false }, output: { attribute: false } };
   state!: ReportState;
   output!: ClassificationOutput;
@@ -30,7 +42,7 @@ export class ClassificationOutputElement extends LitElement {
     const selected = this.state.filter.cell?.output === output.name ? this.state.filter.cell : undefined;
     return html`<section aria-label=${`Output ${output.name}`}>
       <h2>Output <span class="mono">${output.name}</span> · ${output.task}</h2>
-      <div class="charts">
+      <div class="tables">
         <div>
           <h3>Per class</h3>
           <div class="scroll-x">

@@ -1,0 +1,94 @@
+/**
+ * The report webview on a 100k-sample run: time to first render (goal < 1 s), time to sort
+ * the sample table (< 200 ms), frame times while scrolling it, and the page's JS heap. The
+ * run is real: the digits CNN evaluated by the CLI on its test split repeated to `samples`
+ * samples (test/helpers/report-fixtures.ts), its report computed by the engine.
+ *
+ * Hook into bench/run-bench.ts: `const rows = await webviewBench();` and print or table them.
+ * Alone: `node scripts/build.mjs && node --import tsx bench/webview-bench.ts [samples]`.
+ */
+import { buildReportData } from '../engine/report/report-data';
+import { RunStore } from '../engine/runs/run-store';
+import { largeDigitsRun } from '../test/helpers/report-fixtures';
+import { launchBrowser, openWebview } from '../test/webview/harness';
+
+export interface WebviewBenchResult {
+  samples: number;
+  /** From the report message posted to the first rendered sample row (validation, state, render). */
+  firstRenderMs: number;
+  /** From a header click to the sorted rows rendered. */
+  sortMs: number;
+  /** Frame intervals while scrolling the sample table 240 px a frame. */
+  scrollFrameMs: { median: number; p95: number; max: number };
+  /** JS heap used after a garbage collection, report shown. */
+  heapMb: number;
+}
+
+export async function webviewBench(samples = 100_000): Promise<WebviewBenchResult> {
+  const { storeDir, runId } = await largeDigitsRun(samples);
+  const store = new RunStore(storeDir);
+  const data = await buildReportData(store, store.read(runId));
+  const browser = await launchBrowser();
+  try {
+    const view = await openWebview(browser, { view: 'report', width: 1280, height: 900 });
+    // The data enters the page untimed; the clock runs from the message VS Code would post.
+    await view.page.evaluate((d) => void ((window as unknown as { benchData: unknown }).benchData = d), data);
+    const firstRenderMs = await view.page.evaluate(`new Promise((resolve) => {
+      const table = () => document.querySelector('evalens-report-view')?.shadowRoot?.querySelector('evalens-sample-table')?.shadowRoot?.querySelector('.row');
+      const start = performance.now();
+      window.postMessage({ type: 'report', data: window.benchData }, '*');
+      const poll = () => (table() ? requestAnimationFrame(() => resolve(performance.now() - start)) : requestAnimationFrame(poll));
+      poll();
+    })`);
+    const sortMs = await view.page.evaluate(`new Promise((resolve) => {
+      const root = document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-sample-table').shadowRoot;
+      const header = root.querySelector('[role="columnheader"][data-column="logits.probability"]') ?? root.querySelectorAll('[role="columnheader"]')[6];
+      const start = performance.now();
+      header.querySelector('button').click();
+      const poll = () => (header.getAttribute('aria-sort') === 'ascending' ? requestAnimationFrame(() => resolve(performance.now() - start)) : requestAnimationFrame(poll));
+      poll();
+    })`);
+    const frames = (await view.page.evaluate(`new Promise((resolve) => {
+      const grid = document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-sample-table').shadowRoot.querySelector('.grid');
+      const intervals = [];
+      let last = performance.now();
+      const step = (now) => {
+        intervals.push(now - last);
+        last = now;
+        grid.scrollTop += 240;
+        if (intervals.length < 180) requestAnimationFrame(step);
+        else resolve(intervals.slice(2));
+      };
+      requestAnimationFrame(step);
+    })`)) as number[];
+    const cdp = await view.page.context().newCDPSession(view.page);
+    await view.page.evaluate(() => void delete (window as unknown as { benchData?: unknown }).benchData);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    frames.sort((a, b) => a - b);
+    return {
+      samples: data.benchmarks.reduce((n, b) => n + b.table.rows, 0),
+      firstRenderMs: firstRenderMs as number,
+      sortMs: sortMs as number,
+      scrollFrameMs: { median: frames[Math.floor(frames.length / 2)]!, p95: frames[Math.floor(frames.length * 0.95)]!, max: frames[frames.length - 1]! },
+      heapMb: heap.usedSize / 2 ** 20,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+if (require.main === module) {
+  webviewBench(Number(process.argv[2] ?? 100_000))
+    .then((r) => {
+      console.log(`webview report, ${r.samples.toLocaleString('en-US')} samples`);
+      console.log(`  first render      ${r.firstRenderMs.toFixed(0)} ms (goal < 1000)`);
+      console.log(`  sort sample table ${r.sortMs.toFixed(0)} ms (goal < 200)`);
+      console.log(`  scroll frames     median ${r.scrollFrameMs.median.toFixed(1)} ms, p95 ${r.scrollFrameMs.p95.toFixed(1)} ms, max ${r.scrollFrameMs.max.toFixed(1)} ms`);
+      console.log(`  JS heap           ${r.heapMb.toFixed(0)} MB`);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
