@@ -13,11 +13,14 @@ import type { EvaluationRunner } from './runs/evaluation-runner';
 import { pickRun } from './runs/run-picker';
 import { integrationTemplate } from './scaffold/integration-template';
 import { requireTrust } from './trust';
+import type { Panel } from './panel/panel';
+import { deleteRun, liveEvaluator, runAction } from './panel/run-actions';
 
 export interface Parts {
   ctx: EvalensContext;
   explorer: IntegrationTestExplorer;
   runner: EvaluationRunner;
+  panel: Panel;
   restartServer(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   },
 
   'evalens.cancelEvaluation': async ({ ctx }, arg) => {
+    if (typeof arg === 'string' && !ctx.active.has(arg)) return explainNotCancelled(ctx, arg);
     const ids = [...ctx.active.keys()];
     if (ids.length === 0) {
       void vscode.window.showInformationMessage('No evaluation is running in this window.');
@@ -57,14 +61,26 @@ const COMMANDS: Record<string, Command> = {
     ctx.log(`cancel requested for run ${runId}`);
   },
 
-  'evalens.showRunReport': async ({ ctx }, arg) => {
+  'evalens.showRunReport': async ({ ctx, panel }, arg) => {
     const manifest = await runArg(ctx, arg, 'Show the report of which run?');
+    if (manifest !== undefined) panel.reports.show(manifest.runId);
+  },
+
+  'evalens.showMarkdownReport': async ({ ctx }, arg) => {
+    const manifest = await runArg(ctx, arg, 'Show the Markdown report of which run?');
     if (manifest === undefined) return;
     const markdown = markdownReport(manifest, ctx.store().readResults(manifest.runId), { baseDir: ctx.folder()?.uri.fsPath });
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.window.showTextDocument(doc, { preview: true });
     await vscode.commands.executeCommand('markdown.showPreviewToSide');
   },
+
+  'evalens.compareRuns': async ({ ctx, panel }, arg) => {
+    const manifest = await runArg(ctx, arg, 'Compare which run (its report opens)?');
+    if (manifest !== undefined) await runAction(panel.actions, { type: 'runAction', action: 'compare', runId: manifest.runId });
+  },
+
+  'evalens.refreshRuns': ({ panel }) => panel.view.refresh(),
 
   'evalens.exportRunResults': async ({ ctx }, arg) => {
     const manifest = await runArg(ctx, arg, 'Export the results of which run?');
@@ -80,23 +96,9 @@ const COMMANDS: Record<string, Command> = {
     if (choice === open) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(outDir));
   },
 
-  'evalens.deleteRun': async ({ ctx }, arg) => {
+  'evalens.deleteRun': async ({ ctx, panel }, arg) => {
     const manifest = await runArg(ctx, arg, 'Delete which run?');
-    if (manifest === undefined) return;
-    if (ctx.active.has(manifest.runId)) {
-      void vscode.window.showWarningMessage(`Run ${manifest.runId} is being evaluated; cancel it before deleting it.`);
-      return;
-    }
-    const remove = 'Delete';
-    const answer = await vscode.window.showWarningMessage(
-      `Delete run ${manifest.runId} (${manifest.name}, ${manifest.status})?`,
-      { modal: true, detail: 'Its records, embeddings and results are removed from the run store. This cannot be undone.' },
-      remove,
-    );
-    if (answer !== remove) return;
-    ctx.store().delete(manifest.runId);
-    ctx.runsDidChange();
-    ctx.log(`deleted run ${manifest.runId}`);
+    if (manifest !== undefined) await deleteRun(ctx, ctx.store(), manifest, () => panel.reports.close(manifest.runId));
   },
 
   'evalens.newIntegrationScript': async ({ ctx }) => {
@@ -208,6 +210,17 @@ async function pickBenchmarks(config: vscode.Uri): Promise<string[] | undefined>
   );
   if (picked === undefined || picked.length === 0) return undefined;
   return picked.length === names.length ? [] : picked.map((p) => p.label);
+}
+
+/** Cancel asked for a run this window is not evaluating: say who is, or that nobody is. */
+function explainNotCancelled(ctx: EvalensContext, runId: string): void {
+  const manifest = ctx.store().read(runId);
+  const evaluator = liveEvaluator(ctx, manifest);
+  void vscode.window.showWarningMessage(
+    evaluator === undefined
+      ? `Run "${manifest.name}" (${runId}) is ${manifest.status}, not being evaluated: there is nothing to cancel.`
+      : `Run "${manifest.name}" (${runId}) is being evaluated ${evaluator}, not by this window: stop it there (Ctrl+C in its terminal). Its finished samples are kept, and Resume finishes it.`,
+  );
 }
 
 async function runArg(ctx: EvalensContext, arg: unknown, title: string): Promise<RunManifest | undefined> {

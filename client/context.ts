@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RunStore } from '../engine/runs/run-store';
 import type { SupervisedRun } from '../engine/runner/supervisor';
+import type { RunProgress } from '../engine/runner/worker-protocol';
 import { readSettings, type EvalensSettings } from './config';
 
 /**
@@ -18,11 +19,14 @@ export class EvalensContext implements vscode.Disposable {
   private readonly runsChanged = new vscode.EventEmitter<void>();
   /** Fires when a run was created, finished, deleted or changed status. */
   readonly onDidChangeRuns = this.runsChanged.event;
+  private readonly progressReported = new vscode.EventEmitter<{ runId: string; progress: RunProgress }>();
+  /** Fires with each progress report of a runner this window supervises. */
+  readonly onDidReportProgress = this.progressReported.event;
   languageClient: LanguageClient | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Evalens', { log: true });
-    this.subscriptions.push(this.output, this.activeChanged, this.runsChanged);
+    this.subscriptions.push(this.output, this.activeChanged, this.runsChanged, this.progressReported);
   }
 
   get extensionPath(): string {
@@ -52,6 +56,10 @@ export class EvalensContext implements vscode.Disposable {
 
   runsDidChange(): void {
     this.runsChanged.fire();
+  }
+
+  reportProgress(runId: string, progress: RunProgress): void {
+    this.progressReported.fire({ runId, progress });
   }
 
   log(line: string): void {

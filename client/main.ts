@@ -9,6 +9,7 @@ import { EvaluationStatusBar } from './status-bar';
 import { onSettingsChanged } from './config';
 import { offerInterruptedRuns } from './runs/interrupted-runs';
 import { trackContextKeys } from './context-keys';
+import { registerPanel } from './panel/panel';
 
 let ctx: EvalensContext | undefined;
 
@@ -29,7 +30,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Eval
     ctx!.log('restarting the language server');
     await client.restart();
   };
-  ctx.subscriptions.push(statusBar, explorer, ...registerCommands({ ctx, explorer, runner, restartServer }), onSettingsChanged(() => ctx!.log('settings changed')), trackContextKeys(ctx));
+  const panel = registerPanel(ctx);
+  ctx.subscriptions.push(statusBar, explorer, panel, ...registerCommands({ ctx, explorer, runner, panel, restartServer }), onSettingsChanged(() => ctx!.log('settings changed')), trackContextKeys(ctx));
   extension.subscriptions.push(ctx);
   void vscode.commands.executeCommand('setContext', 'evalens.evaluating', false);
   await client.start();

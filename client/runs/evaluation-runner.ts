@@ -70,6 +70,7 @@ export class EvaluationRunner {
         },
         onProgress: (id, p) => {
           this.statusBar.show(id, p);
+          this.ctx.reportProgress(id, p);
           if (id !== runId) return;
           const percent = p.total === 0 ? 100 : (100 * p.done) / p.total;
           progress.report({ increment: percent - last, message: `${p.benchmark}: ${p.done}/${p.total} samples · ${p.samplesPerSecond.toFixed(0)} samples/s` });

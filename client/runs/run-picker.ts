@@ -16,8 +16,8 @@ const ICON: Record<RunStatus, string> = {
   cancelled: '$(circle-slash)',
 };
 
-/** Picks a run from the store, newest first, a page at a time (20 runs, then "Load more…"). */
-export async function pickRun(store: RunStore, title: string, status?: RunStatus[]): Promise<RunManifest | undefined> {
+/** Picks a run from the store, newest first, a page at a time (20 runs, then "Load more…"); `exclude` is left out (the run compared with). */
+export async function pickRun(store: RunStore, title: string, status?: RunStatus[], exclude?: string): Promise<RunManifest | undefined> {
   const quickPick = vscode.window.createQuickPick<RunItem>();
   quickPick.title = title;
   quickPick.placeholder = 'Type to filter runs by name or id';
@@ -26,7 +26,7 @@ export async function pickRun(store: RunStore, title: string, status?: RunStatus
   const runs: RunManifest[] = [];
   const load = (token?: string) => {
     const page = store.list({ status, pageSize: 20, pageToken: token });
-    runs.push(...page.runs);
+    runs.push(...page.runs.filter((m) => m.runId !== exclude));
     quickPick.items = [
       ...runs.map((m) => describe(m)),
       ...(page.nextPageToken ? [{ label: '$(ellipsis) Load more runs…', more: page.nextPageToken, alwaysShow: true }] : []),
