@@ -12,7 +12,7 @@ function packagedFiles(): string[] {
   return result.stdout.split('\n').filter((l) => l.trim() !== '');
 }
 
-test('the .vsix holds the bundles and runtime packages, no sources, tests or fixtures', () => {
+test('the .vsix holds the bundles, the webview app and media/, the runtime packages, no sources, tests or fixtures', () => {
   const files = packagedFiles();
   for (const required of [
     'package.json',
@@ -22,6 +22,9 @@ test('the .vsix holds the bundles and runtime packages, no sources, tests or fix
     'dist/worker.js',
     'dist/client.js',
     'dist/server.js',
+    'dist/webview.js',
+    'dist/webview.css',
+    'media/evalens.svg',
     'evalens.eval.schema.json',
     'node_modules/evalens-typescript-plugin/index.js',
     'node_modules/evalens-typescript-plugin/types/evalens/index.d.ts',
