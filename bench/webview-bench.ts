@@ -32,7 +32,7 @@ export async function webviewBench(samples = 100_000): Promise<WebviewBenchResul
   try {
     const view = await openWebview(browser, { view: 'report', width: 1280, height: 900 });
     // The data enters the page untimed; the clock runs from the message VS Code would post.
-    await view.page.evaluate((d) => void ((window as unknown as { benchData: unknown }).benchData = d), data);
+    await view.page.evaluate((d) => void ((globalThis as unknown as { benchData: unknown }).benchData = d), data);
     const firstRenderMs = await view.page.evaluate(`new Promise((resolve) => {
       const table = () => document.querySelector('evalens-report-view')?.shadowRoot?.querySelector('evalens-sample-table')?.shadowRoot?.querySelector('.row');
       const start = performance.now();
@@ -62,7 +62,7 @@ export async function webviewBench(samples = 100_000): Promise<WebviewBenchResul
       requestAnimationFrame(step);
     })`)) as number[];
     const cdp = await view.page.context().newCDPSession(view.page);
-    await view.page.evaluate(() => void delete (window as unknown as { benchData?: unknown }).benchData);
+    await view.page.evaluate(() => void delete (globalThis as unknown as { benchData?: unknown }).benchData);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     frames.sort((a, b) => a - b);

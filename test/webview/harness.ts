@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../shared/webview-protocol';
 import { webviewHtml, type WebviewView } from '../../shared/webview-html';
 import { ROOT } from '../helpers/paths';
+import { THEMES } from './themes';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -91,10 +92,10 @@ export async function openWebview(browser: Browser, options: OpenOptions): Promi
   return {
     page,
     console,
-    posted: () => page.evaluate(() => structuredClone((window as unknown as { __evalensPosted: WebviewMessage[] }).__evalensPosted)),
-    clearPosted: () => page.evaluate(() => void ((window as unknown as { __evalensPosted: unknown[] }).__evalensPosted.length = 0)),
-    send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
-    savedState: () => page.evaluate(() => (window as unknown as { __evalensState: () => unknown }).__evalensState()),
+    posted: () => page.evaluate(() => structuredClone((globalThis as unknown as { __evalensPosted: WebviewMessage[] }).__evalensPosted)),
+    clearPosted: () => page.evaluate(() => void ((globalThis as unknown as { __evalensPosted: unknown[] }).__evalensPosted.length = 0)),
+    send: (message) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message),
+    savedState: () => page.evaluate(() => (globalThis as unknown as { __evalensState: () => unknown }).__evalensState()),
     close: () => page.close(),
   };
 }
@@ -117,8 +118,8 @@ function shell(options: OpenOptions): string {
           inlinedData: options.inlinedData,
         });
   // VS Code puts the theme's variables on the document and its kind as a body class.
-  const themed = html.replace('</head>', `<style>${options.themeCss ?? ''}</style>\n</head>`);
-  return options.bodyClass === undefined ? themed : themed.replace('<body ', `<body class="${options.bodyClass}" `);
+  const theme = options.themeCss === undefined ? THEMES[0]! : { css: options.themeCss, bodyClass: options.bodyClass ?? '' };
+  return html.replace('</head>', `<style>${theme.css}</style>\n</head>`).replace('<body ', `<body class="${theme.bodyClass}" `);
 }
 
 /** Waits until `predicate` holds over the posted messages, and returns them. */

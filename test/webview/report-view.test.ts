@@ -44,7 +44,7 @@ function column(data: ReportData, benchmark: number, key: string) {
 }
 
 /** Row numbers of the sample table's rendered rows, top to bottom. */
-const shownRows = (view: WebviewPage) => view.page.locator('evalens-sample-table .row').evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.row)));
+const shownRows = (view: WebviewPage) => view.page.locator('evalens-sample-table .row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-row'))));
 
 test('digits: every section renders with the run\'s data', async () => {
   const view = await reportView(digits);
@@ -210,10 +210,11 @@ test('a row (click, or Enter) asks for its sample; the reply draws its probabili
   await detail.locator('canvas[data-visual="image"]').waitFor();
   assert.deepEqual(await detail.locator('.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('aria-label'))), ['0: 75.0%', '1: 25.0%']);
   assert.equal(await detail.locator('pre[data-visual="text"]').innerText(), '<b>digit 2</b>');
-  const pixels = await detail.locator('canvas[data-visual="image"]').evaluate((canvas: HTMLCanvasElement) => {
-    const data = canvas.getContext('2d')!.getImageData(0, 0, 8, 8).data;
+  const pixels = await detail.locator('canvas[data-visual="image"]').evaluate(`(() => {
+    const canvas = document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-sample-table').shadowRoot.querySelector('evalens-sample-detail').shadowRoot.querySelector('canvas[data-visual="image"]');
+    const data = canvas.getContext('2d').getImageData(0, 0, 8, 8).data;
     return [data[0], data[4], canvas.style.width, getComputedStyle(canvas).imageRendering];
-  });
+  })()`);
   assert.deepEqual(pixels, [255, 0, '160px', 'pixelated']);
   // An answer to an older request is ignored.
   await view.send({ type: 'sample', requestId: 99, error: 'stale' });
@@ -225,7 +226,7 @@ test('a row (click, or Enter) asks for its sample; the reply draws its probabili
 test('header actions post runAction for this run, with each export format', async () => {
   const view = await reportView(digits);
   const header = view.page.locator('evalens-report-header');
-  const actions = await header.locator('button[data-action]').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.action!));
+  const actions = await header.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')!));
   assert.deepEqual(actions, ['compare', 'reveal', 'copyId', 'delete']);
   for (const action of actions) await header.locator(`button[data-action="${action}"]`).click();
   for (const format of ['html', 'md', 'csv', 'json', 'parquet']) await header.locator(`button[data-format="${format}"]`).click();
@@ -244,14 +245,16 @@ test('regression: predicted against actual and the residual histogram are drawn'
   assert.equal(await charts.count(), 2);
   assert.equal(await charts.locator('canvas').count(), 2);
   assert.match((await charts.first().locator('.plot').getAttribute('aria-label'))!, /171 samples/);
-  // The canvas holds drawn pixels, not a blank.
-  const inked = await charts.first().locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  // The scatter's points are drawn: pixels in the series colour (the dark theme's charts-blue, #3794ff), not only axes and the diagonal.
+  const blue = await charts.first().locator('canvas').evaluate((canvas) => {
+    const { width, height } = canvas as unknown as { width: number; height: number };
+    const context = (canvas as unknown as { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }).getContext('2d');
+    const data = context.getImageData(0, 0, width, height).data;
     let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 0x37) < 8 && Math.abs(data[i + 1]! - 0x94) < 8 && Math.abs(data[i + 2]! - 0xff) < 8) painted++;
     return painted;
   });
-  assert.ok(inked > 1000, `painted pixels: ${inked}`);
+  assert.ok(blue > 171 * 4, `pixels of the points: ${blue}`);
   assert.match(await view.page.locator('evalens-benchmark-summary table[data-table="metrics"]').innerText(), /r2/);
   await view.close();
 });
@@ -290,7 +293,7 @@ test('the exported HTML reads its inlined data and shows no action that needs VS
   await view.page.locator('evalens-sample-table .row').first().waitFor();
   assert.equal(await view.page.locator('evalens-report-header h1').innerText(), binary.run.name);
   assert.equal(await view.page.locator('evalens-report-header button[data-action], evalens-report-header button[data-format]').count(), 0);
-  assert.equal(await view.page.evaluate(() => typeof (window as unknown as { acquireVsCodeApi?: unknown }).acquireVsCodeApi), 'undefined');
+  assert.equal(await view.page.evaluate(() => typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi), 'undefined');
   // The threshold still works: it needs only the inlined table.
   await view.page.locator('evalens-threshold-panel input[type="range"]').fill('0.9');
   assert.equal(await view.page.locator('evalens-threshold-panel [data-figure="threshold"]').innerText(), '0.90');

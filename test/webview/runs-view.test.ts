@@ -45,7 +45,7 @@ test('each row offers only the actions that apply, and each posts its runAction'
   };
   for (const { summary } of rows) {
     const status = summary.interrupted ? 'interrupted' : summary.status;
-    const actions = await row(view, summary.runId).locator('button[data-action]').evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.action));
+    const actions = await row(view, summary.runId).locator('button[data-action]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-action')));
     assert.deepEqual(actions, expected[status], `actions of the ${status} run ${summary.name}`);
     for (const action of actions.filter((a) => a !== 'export')) {
       await view.clearPosted();
@@ -87,7 +87,7 @@ test('live progress: the bar, samples/s and ETA follow progress messages', async
   await view.send({ type: 'progress', progress: { runId: live.summary.runId, done: 700, total: 840, benchmark: 'train-sample', samplesPerSecond: 2045, etaSeconds: 12 } });
   await assertEventually(async () => /700 \/ 840 · train-sample/.test(await figures.innerText()));
   assert.match(await figures.innerText(), /2045 samples\/s · ETA 12 s/);
-  assert.equal(await row(view, live.summary.runId).locator('vscode-progress-bar').evaluate((bar) => (bar as HTMLElement & { value: number }).value), 700);
+  assert.equal(await row(view, live.summary.runId).locator('vscode-progress-bar').evaluate((bar) => (bar as unknown as { value: number }).value), 700);
   await view.close();
 });
 
@@ -146,7 +146,7 @@ test('markup in a run name or error message is shown as text', async () => {
   await assertEventually(async () => (await view.page.locator('evalens-run-row .name').innerText()) === markup);
   assert.equal(await view.page.locator('evalens-run-row img, evalens-run-row b').count(), 0);
   assert.match(await view.page.locator('evalens-run-row .error').innerText(), /<img src=x/);
-  assert.equal(await view.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  assert.equal(await view.page.evaluate(() => (globalThis as { __pwned?: number }).__pwned), undefined);
   await view.close();
 });
 

@@ -24,7 +24,7 @@ const browser = await launchBrowser();
 async function shoot(name: string, view: 'runs' | 'report', theme: (typeof THEMES)[number], messages: HostMessage[], options: { width: number; height: number; fullPage: boolean; prepare?: (view: WebviewPage) => Promise<void> }) {
   const page = await openWebview(browser, { view, themeCss: theme.css, bodyClass: theme.bodyClass, width: options.width, height: options.height });
   for (const message of messages) await page.send(message);
-  await page.page.waitForFunction(() => document.querySelector('main')!.firstElementChild?.shadowRoot?.childElementCount);
+  await page.page.waitForFunction(`document.querySelector('main').firstElementChild?.shadowRoot?.childElementCount`);
   await options.prepare?.(page);
   // Charts draw once their element has a width: give them a frame or two.
   await page.page.waitForTimeout(300);

@@ -141,7 +141,8 @@ export class ChartElement extends LitElement {
     });
     const series: uPlot.Series[] = spec.series.map((s, i) => {
       const stroke = this.color(seriesColorVariable(i), foreground);
-      if (spec.kind === 'points') return { label: s.label, stroke, paths: () => null, points: { show: true, size: 3, width: 0, fill: stroke, stroke } };
+      // Drawn as the series' own path (uPlot's points builder): its point markers are hidden when dense.
+      if (spec.kind === 'points') return { label: s.label, stroke, fill: stroke, width: 1, paths: uPlot.paths.points!(), points: { show: false, size: 4 } };
       if (spec.kind === 'bars') return { label: s.label, stroke, fill: `${stroke}99`, width: 1, paths: uPlot.paths.bars!({ align: 1, size: [1, Infinity], gap: 1 }), points: { show: false } };
       return { label: s.label, stroke, width: 2, dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length], points: { show: false } };
     });

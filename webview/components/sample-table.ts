@@ -30,11 +30,11 @@ const PICKABLE = 60;
  */
 export class SampleTableElement extends LitElement {
   static override styles = [sharedStyles, sectionStyles, sampleTableStyles];
-  static override properties = { state: { attribute: false }, focusIndex: { state: true }, scrollTop: { state: true } };
+  static override properties = { state: { attribute: false }, focusIndex: { state: true }, scrollOffset: { state: true } };
   state!: ReportState;
   /** Index (in the current order) of the row holding the one tab stop of the body. */
   private focusIndex = 0;
-  private scrollTop = 0;
+  private scrollOffset = 0;
   private scrollFrame = 0;
 
   override connectedCallback(): void {
@@ -48,8 +48,8 @@ export class SampleTableElement extends LitElement {
     const table = benchmark.table;
     const rows = this.state.rows;
     this.focusIndex = Math.min(this.focusIndex, Math.max(0, rows.length - 1));
-    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(rows.length, Math.ceil((this.scrollTop + GRID_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
+    const first = Math.max(0, Math.floor(this.scrollOffset / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(rows.length, Math.ceil((this.scrollOffset + GRID_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
     const shown = Array.from(rows.subarray(first, last));
     const template = table.columns.map((c) => `${WIDTHS[c.type]}px`).join(' ');
     const sort = this.state.sort;
@@ -246,7 +246,7 @@ export class SampleTableElement extends LitElement {
     if (this.scrollFrame !== 0) return;
     this.scrollFrame = requestAnimationFrame(() => {
       this.scrollFrame = 0;
-      this.scrollTop = grid.scrollTop;
+      this.scrollOffset = grid.scrollTop;
     });
   };
 
@@ -259,7 +259,7 @@ export class SampleTableElement extends LitElement {
       const visible = grid.clientHeight - HEADER_HEIGHT;
       if (top < grid.scrollTop) grid.scrollTop = top;
       else if (top + ROW_HEIGHT > grid.scrollTop + visible) grid.scrollTop = top + ROW_HEIGHT - visible;
-      this.scrollTop = grid.scrollTop;
+      this.scrollOffset = grid.scrollTop;
     }
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.row[data-index="${index}"]`)?.focus({ preventScroll: true }));
   }
