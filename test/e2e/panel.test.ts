@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { CLI, ROOT } from '../helpers/paths';
 import { ensureTools, TOOLS } from './e2e-tools';
 import { installExtension, waitFor, Workbench } from './code-server';
@@ -32,7 +32,7 @@ before(() => {
 
 after(() => undefined);
 
-/** The digits example, with a second config whose run is slow enough to watch and cancel (4 ms per sample, 1257 samples). */
+/** The digits example, with a second config whose run is slow enough to watch and cancel (15 ms per sample, 1257 samples: about 20 s). */
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'evalens-e2e-panel-'));
   cpSync(path.join(ROOT, 'examples', 'digits'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.evalens`) });
@@ -42,9 +42,11 @@ function workspace(): string {
     path.join(dir, 'slow.integration.ts'),
     readFileSync(path.join(dir, 'digits.integration.ts'), 'utf8').replace(
       'encode: (index, subset) => Float32Array.from(pixels(index, subset.data)),',
-      'encode: (index, subset) => { const until = Date.now() + 4; while (Date.now() < until); return Float32Array.from(pixels(index, subset.data)); },',
+      'encode: (index, subset) => { const until = Date.now() + 15; while (Date.now() < until); return Float32Array.from(pixels(index, subset.data)); },',
     ),
   );
+  // The same slow script on fewer samples, for a run from a terminal.
+  writeFileSync(path.join(dir, 'terminal.eval.json'), JSON.stringify({ ...config, name: 'from-terminal', integration: 'slow.integration.ts', benchmarks: [{ name: 'train', subset: 'train', sampleCount: 400, seed: 1 }], batchSize: 8, gates: [] }));
   return dir;
 }
 
@@ -73,17 +75,19 @@ test('Evaluations view and report panel: live progress, cancel, report and confu
     const digits = manifests(dir).find((m) => m.status === 'completed')!;
     await row(view, digits.name, 'completed').waitFor({ timeout: 30_000 });
 
+    // A slow run from a terminal: its progress moves in the view, read from the manifests it writes.
+    const terminal = spawn(process.execPath, [CLI, 'eval', '--config', path.join(dir, 'terminal.eval.json')], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => terminal.on('exit', resolve));
+    await movingProgress(row(view, 'from-terminal'), 400);
+    await wb.screenshot(shot('2-terminal-progress'));
+    assert.equal(await exited, 0, 'evalens eval in the terminal succeeded');
+    await row(view, 'from-terminal', 'completed').waitFor({ timeout: 30_000 });
+
     // A slow run from VS Code: its progress moves in the view.
     await wb.command('Evalens: Evaluate…');
     await wb.pick('slow.eval.json');
     const slowRow = row(view, 'slow');
-    const figures = slowRow.locator('.progress .figures');
-    await figures.waitFor({ timeout: 90_000 });
-    const doneOf = async () => Number((await figures.innerText()).replace(/,/g, '').match(/(\d+)\s*\/\s*1257/)?.[1] ?? -1);
-    await waitForAsync(async () => (await doneOf()) > 0, 60_000, 'the slow run never showed progress');
-    const first = await doneOf();
-    await waitForAsync(async () => (await doneOf()) > first, 30_000, `progress stayed at ${first}`);
-    assert.match(await figures.innerText(), /samples\/s|\/s/);
+    await movingProgress(slowRow, 1257);
     await wb.screenshot(shot('2-progress'));
 
     // Cancel from its row: the run stops part-way and is kept.
@@ -131,14 +135,40 @@ test('Evaluations view and report panel: live progress, cancel, report and confu
     assert.equal(manifests(dir).find((m) => m.name === 'slow').checkpoint.records, 1257);
     await wb.screenshot(shot('7-resumed'));
 
+    // Compare from the report's header: the host asks which run, and sends the comparison.
+    await wb.page.locator('.tab', { hasText: `Evalens: ${digits.name}` }).click();
+    let header = await wb.webview('evalens-report-header', 30_000);
+    await header.locator('evalens-report-header button[data-action="compare"]').click();
+    await wb.pick('slow');
+    const compared = header.locator('[data-section="compare"]');
+    await compared.waitFor({ timeout: 60_000 });
+    assert.match(await compared.innerText(), /Only in B: train/);
+    await wb.screenshot(shot('8-compared'));
+
+    // Export as HTML from the header, into the workspace folder the dialog offers.
+    header = await wb.webview('evalens-report-header', 30_000);
+    await header.locator('evalens-report-header button[data-format="html"]').click();
+    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export here' }).click({ timeout: 20_000 });
+    await wb.notification(/Exported .* to /, 120_000);
+    const html = path.join(dir, `evalens-export-${digits.runId}`, 'report.html');
+    assert.ok(existsSync(html), `${html} was written`);
+    assert.match(readFileSync(html, 'utf8'), /Content-Security-Policy/);
+    await wb.screenshot(shot('9-exported'));
+
     // Delete the first run from the view, after the modal that names what is lost.
+    await wb.command('Evalens: Focus on Evaluations View');
+    view = await wb.webview(VIEW, 30_000);
     await row(view, digits.name).locator('button[data-action="delete"]').click();
+    await wb.page.locator('.monaco-dialog-box').waitFor({ timeout: 20_000 });
+    await wb.screenshot(shot('10-delete-modal'));
     const text = await wb.dialog(/Delete run/, 'Delete');
     assert.match(text, new RegExp(digits.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     assert.match(text, /records.*embeddings.*results/s);
     await waitFor(() => !manifests(dir).some((m) => m.runId === digits.runId), 10_000, () => `run ${digits.runId} is still in the store`);
     await row(view, digits.name).waitFor({ state: 'detached', timeout: 10_000 });
-    await wb.screenshot(shot('8-deleted'));
+    // Its report closed with it.
+    assert.equal(await wb.page.locator('.tab', { hasText: `Evalens: ${digits.name}` }).count(), 0);
+    await wb.screenshot(shot('11-deleted'));
   } catch (error) {
     await wb.screenshot(shot('failure'));
     throw error;
@@ -146,6 +176,17 @@ test('Evaluations view and report panel: live progress, cancel, report and confu
     await wb.close();
   }
 });
+
+/** Waits until a row's progress figures ("done / total … samples/s") count up. */
+async function movingProgress(runRow: Locator, total: number): Promise<void> {
+  const figures = runRow.locator('.progress .figures');
+  await figures.waitFor({ timeout: 90_000 });
+  const doneOf = async () => Number((await figures.innerText()).replace(/,/g, '').match(new RegExp(`(\\d+)\\s*/\\s*${total}`))?.[1] ?? -1);
+  await waitForAsync(async () => (await doneOf()) > 0, 60_000, 'the run never showed progress');
+  const first = await doneOf();
+  await waitForAsync(async () => (await doneOf()) > first, 30_000, `progress stayed at ${first}`);
+  assert.match(await figures.innerText(), /samples\/s/);
+}
 
 async function waitForAsync(condition: () => Promise<boolean>, timeout: number, message: string): Promise<void> {
   const end = Date.now() + timeout;
