@@ -79,8 +79,8 @@ export class ReportPanels implements vscode.WebviewPanelSerializer, vscode.Dispo
     return report;
   }
 
+  // Open panels are left to VS Code: disposing them on deactivation would close their tabs, and a reload would not restore them.
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
@@ -133,7 +133,7 @@ class ReportPanel {
 
   compareWith(otherRunId: string): void {
     this.otherRunId = otherRunId;
-    if (this.ready) void this.sendComparison();
+    if (this.ready) void this.sendComparison().catch((error: unknown) => this.fail('comparison', error));
   }
 
   /** The run's manifest changed: a settled change (status) is sent at once, progress of an evaluating run now and then. */
@@ -144,7 +144,12 @@ class ReportPanel {
       this.send({ type: 'notice', level: 'warning', message: `Run ${runId} was deleted from ${store.root}: this report is what it showed last.` });
       return;
     }
-    const manifest = store.read(runId);
+    let manifest: RunManifest;
+    try {
+      manifest = store.read(runId);
+    } catch (error) {
+      return this.fail('report', error);
+    }
     this.panel.title = panelTitle(manifest);
     const settled = manifest.status !== this.lastStatus || manifest.status !== 'evaluating';
     this.lastStatus = manifest.status;
@@ -154,25 +159,38 @@ class ReportPanel {
     else this.refreshTimer = setTimeout(() => void this.sendReport(), wait);
   }
 
-  /** Builds and sends the report; a change while one is being built builds it once more after. */
+  /**
+   * Builds and sends the report; a change while one is being built builds it once more after.
+   * A failure (the run deleted or corrupted meanwhile) is told to the panel, never thrown.
+   */
   private async sendReport(): Promise<void> {
     if (!this.ready) return;
     if (this.building !== undefined) {
       this.stale = true;
       return this.building;
     }
-    this.building = (async () => {
-      do {
-        this.stale = false;
-        this.lastBuild = Date.now();
-        const store = this.watcher.store();
-        const manifest = store.read(this.runId);
-        if (this.sent?.updatedAt !== manifest.updatedAt) this.sent = { updatedAt: manifest.updatedAt, data: await buildReportData(store, manifest) };
-        this.send({ type: 'report', data: this.sent.data });
-      } while (this.stale);
-      if (this.otherRunId !== undefined) await this.sendComparison();
-    })().finally(() => (this.building = undefined));
+    this.building = this.build()
+      .catch((error: unknown) => this.fail('report', error))
+      .finally(() => (this.building = undefined));
     return this.building;
+  }
+
+  private fail(what: 'report' | 'comparison', error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx.log(`${what} of run ${this.runId} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+    this.send({ type: 'notice', level: 'error', message: `The ${what} could not be built: ${message}` });
+  }
+
+  private async build(): Promise<void> {
+    do {
+      this.stale = false;
+      this.lastBuild = Date.now();
+      const store = this.watcher.store();
+      const manifest = store.read(this.runId);
+      if (this.sent?.updatedAt !== manifest.updatedAt) this.sent = { updatedAt: manifest.updatedAt, data: await buildReportData(store, manifest) };
+      this.send({ type: 'report', data: this.sent.data });
+    } while (this.stale);
+    if (this.otherRunId !== undefined) await this.sendComparison();
   }
 
   private async sendComparison(): Promise<void> {

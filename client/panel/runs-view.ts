@@ -30,6 +30,8 @@ export class EvaluationsView implements vscode.WebviewViewProvider, vscode.Dispo
   private readonly summaries = new Map<string, { updatedAt: string; summary: RunSummary }>();
   /** The status each listed run was last sent with. */
   private sentStatus = new Map<string, RunListStatus>();
+  /** The unreadable runs last told about, so the notice is not repeated at every refresh. */
+  private unreadable = '';
   /** Scripts of the runs listed: the files outside the workspace a failed run's link may open. */
   private scripts = new Set<string>();
   private readonly disposables: vscode.Disposable[];
@@ -87,12 +89,24 @@ export class EvaluationsView implements vscode.WebviewViewProvider, vscode.Dispo
     const view = this.view;
     if (view === undefined || !view.visible) return;
     const store = this.watcher.store();
-    const manifests = readAll(store, this.ctx);
+    const unreadable: string[] = [];
+    const skip = (runId: string, error: unknown) => {
+      unreadable.push(runId);
+      this.ctx.log(`Evaluations view: skipped run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+    };
+    const manifests = readAll(store, skip);
     const search = this.filter.search.trim().toLowerCase();
     const matching = manifests
       .filter((m) => this.filter.kind.length === 0 || this.filter.kind.includes(m.kind))
       .filter((m) => search === '' || m.name.toLowerCase().includes(search) || m.runId.includes(search))
-      .map((m) => ({ m, summary: this.summary(store, m) }))
+      .flatMap((m) => {
+        try {
+          return [{ m, summary: this.summary(store, m) }];
+        } catch (error) {
+          skip(m.runId, error);
+          return [];
+        }
+      })
       .filter(({ summary }) => this.filter.status.length === 0 || this.filter.status.includes(listStatus(summary)));
     const pageCount = Math.ceil(matching.length / PAGE_SIZE);
     const page = Math.min(this.page, Math.max(0, pageCount - 1));
@@ -103,7 +117,15 @@ export class EvaluationsView implements vscode.WebviewViewProvider, vscode.Dispo
       const live = listStatus(summary) === 'evaluating' ? this.progress.get(summary.runId) : undefined;
       return live === undefined ? { summary } : { summary, live };
     });
-    post(view.webview, { type: 'runs', filter: this.filter, rows, page, pageCount, storeTotal: manifests.length }, (l) => this.ctx.log(l));
+    const log = (line: string) => this.ctx.log(line);
+    post(view.webview, { type: 'runs', filter: this.filter, rows, page, pageCount, storeTotal: manifests.length + unreadable.length }, log);
+    // Told once per set of unreadable runs, not at every refresh (the user may have dismissed it).
+    const key = unreadable.sort().join(',');
+    if (key !== this.unreadable && unreadable.length > 0) {
+      const message = `${unreadable.length} run${unreadable.length === 1 ? '' : 's'} of ${store.root} could not be read (${unreadable.join(', ')}): changed outside Evalens or by another version. Details are in the Evalens log; delete them with evalens runs delete.`;
+      post(view.webview, { type: 'notice', level: 'warning', message }, log);
+    }
+    this.unreadable = key;
   }
 
   /** A run's summary; a run being evaluated is summarised afresh each time (its process may have died meanwhile). */
@@ -125,15 +147,15 @@ function listStatus(summary: RunSummary): RunListStatus {
   return summary.interrupted ? 'interrupted' : summary.status;
 }
 
-/** Every readable run, newest first; one unreadable manifest is logged, not allowed to hide the others. */
-function readAll(store: RunStore, ctx: EvalensContext): RunManifest[] {
+/** Every readable run, newest first; an unreadable manifest is reported, not allowed to hide the others. */
+function readAll(store: RunStore, skip: (runId: string, error: unknown) => void): RunManifest[] {
   const manifests: RunManifest[] = [];
   const ids = existsSync(store.root) ? readdirSync(store.root).filter((name) => isRunId(name) && existsSync(path.join(store.root, name, MANIFEST))) : [];
   for (const runId of ids) {
     try {
       manifests.push(store.read(runId));
     } catch (error) {
-      ctx.log(`Evaluations view: skipped run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+      skip(runId, error);
     }
   }
   return manifests.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId));
