@@ -9,6 +9,9 @@
  *  profile     where the runner's two threads (main: encoding, records, aggregation; inference:
  *              onnxruntime) spend the same run, from CPU profiles of a real runner process.
  *  memory      peak RSS (VmHWM) of the runner process for 10k and 100k samples. Target: flat.
+ *  report      the report of a 100k-sample run: the engine building its data from the run store,
+ *              then the webview (headless Chromium) rendering it, sorting its sample table and
+ *              scrolling it; goals: first render < 1 s, sort < 200 ms.
  *  crash       the crash test in its long mode (30 kills), as the last section.
  *
  * Options: --samples N (20000) --rounds N (3) --batch N (64) --memory 10000,100000
@@ -26,8 +29,12 @@ import { runnerNodeFlags } from '../engine/runner/supervisor';
 import { childPids, onlyRunId, peakRssKib, readManifest, tryReadManifest } from '../test/helpers/eval-runs';
 import { CLI, ROOT } from '../test/helpers/paths';
 import type { PlainLoopJob, PlainLoopResult } from './plain-loop';
+import { buildReportData } from '../engine/report/report-data';
+import { RunStore } from '../engine/runs/run-store';
+import { largeDigitsRun } from '../test/helpers/report-fixtures';
+import { webviewBench } from './webview-bench';
 
-const SECTIONS = ['throughput', 'profile', 'memory', 'crash'] as const;
+const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'crash'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: options } = parseArgs({
@@ -380,6 +387,26 @@ async function memory(dir: string): Promise<void> {
   }
 }
 
+async function report(): Promise<void> {
+  const samples = 100_000;
+  const { storeDir, runId } = await largeDigitsRun(samples);
+  const store = new RunStore(storeDir);
+  const started = performance.now();
+  await buildReportData(store, store.read(runId));
+  const buildMs = performance.now() - started;
+  const view = await webviewBench(samples);
+  const firstRender = buildMs + view.firstRenderMs;
+  figures.report = { buildMs, ...view };
+  rows.push(
+    { section: 'report', metric: `report data from the run store, ${fmt(samples)} samples`, value: `${fmt(buildMs, 0)} ms`, note: 'engine: one pass over the records, curves, sample table' },
+    { section: 'report', metric: 'webview: report message to first rows drawn', value: `${fmt(view.firstRenderMs, 0)} ms`, note: 'validation, state, render' },
+    { section: 'report', metric: 'first render, end to end / goal 1 s', value: fmt(firstRender / 1000, 2), note: `${fmt(firstRender, 0)} ms: ${firstRender < 1000 ? 'met' : 'MISSED'}` },
+    { section: 'report', metric: 'sort the sample table / goal 200 ms', value: fmt(view.sortMs / 200, 2), note: `${fmt(view.sortMs, 0)} ms: ${view.sortMs < 200 ? 'met' : 'MISSED'}` },
+    { section: 'report', metric: 'scroll frame times', value: `${fmt(view.scrollFrameMs.median, 1)} ms median`, note: `p95 ${fmt(view.scrollFrameMs.p95, 1)} ms, max ${fmt(view.scrollFrameMs.max, 1)} ms (16.7 ms = 60 fps)` },
+    { section: 'report', metric: 'webview JS heap', value: `${fmt(view.heapMb, 0)} MB`, note: 'after a garbage collection, report shown' },
+  );
+}
+
 async function crash(dir: string): Promise<void> {
   const kills = int('kills');
   log(`\n== crash: kill -9 at ${kills} random moments (test/engine/crash-resume.test.ts, long mode)`);
@@ -435,6 +462,7 @@ async function main(): Promise<void> {
       ['throughput', throughput],
       ['profile', profile],
       ['memory', memory],
+      ['report', report],
       ['crash', crash],
     ] as const) {
       if (!wanted(section)) continue;
