@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analysisSchema, projectionSchema } from './analysis-types';
 import { gateResultSchema, runEventSchema, runKindSchema, runStatusSchema } from './run-types';
 
 /**
@@ -189,6 +190,58 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
+// 100k points per array: one tight loop each, as for the sample table's cells, not a schema per element.
+const finiteNumbers = z.custom<number[]>((v) => isNumberArray(v, false), { message: 'must be an array of finite numbers' });
+const rowIndices = z.custom<number[]>((v) => isNumberArray(v, true), { message: 'must be an array of non-negative integers' });
+
+function isNumberArray(value: unknown, indices: boolean): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number' || !Number.isFinite(v) || (indices && (v < 0 || !Number.isInteger(v)))) return false;
+  }
+  return true;
+}
+
+/**
+ * A 2-D projection of the latent space, inline: `x[i], y[i]` is the point of the sample
+ * `points.benchmark[i], points.row[i]` (rounded to 5 significant digits: a scatter needs no more,
+ * and 100k points stay a few MB of JSON).
+ */
+export const reportProjectionSchema = projectionSchema.omit({ points: true }).extend({ x: finiteNumbers, y: finiteNumbers });
+export type ReportProjection = z.infer<typeof reportProjectionSchema>;
+
+/**
+ * The run's analysis (shared/analysis-types.ts) as the report shows it: the summary as stored,
+ * and each projected point tied to its sample-table row, so the panel can colour points by any
+ * column of the table. Absent when the run has not been analysed.
+ */
+export const reportAnalysisSchema = analysisSchema
+  .pick({
+    status: true,
+    createdAt: true,
+    durationMs: true,
+    error: true,
+    warnings: true,
+    latent: true,
+    suggestions: true,
+    suggestionAccuracy: true,
+    mistakes: true,
+    nearDuplicates: true,
+    exactDuplicates: true,
+    slices: true,
+  })
+  .extend({
+    /** Point i: index of its benchmark in `benchmarks`, and its row in that benchmark's sample table. */
+    points: z.object({ benchmark: rowIndices, row: rowIndices }),
+    projections: z.array(reportProjectionSchema),
+  })
+  .refine((a) => a.points.benchmark.length === a.points.row.length && a.projections.every((p) => p.x.length === a.points.row.length && p.y.length === a.points.row.length), {
+    message: 'every projection must hold one x and one y per point',
+    path: ['projections'],
+  });
+export type ReportAnalysis = z.infer<typeof reportAnalysisSchema>;
+
 export const reportDataSchema = z.object({
   run: runSummarySchema,
   configuration: z.object({
@@ -204,6 +257,8 @@ export const reportDataSchema = z.object({
   events: z.array(runEventSchema),
   sampleErrors: z.array(sampleErrorSchema),
   benchmarks: z.array(benchmarkReportSchema),
+  /** Insights from the latent space, when the run was analysed (`evalens analyze`); a failed analysis keeps its error here. */
+  analysis: reportAnalysisSchema.optional(),
 });
 export type ReportData = z.infer<typeof reportDataSchema>;
 

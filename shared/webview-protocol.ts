@@ -59,6 +59,10 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openLocation'), file: z.string(), line: z.number().int().positive(), column: z.number().int().positive().optional() }),
   /** The report wants one sample's detail (class probabilities, the integration's drawing of it). */
   z.object({ type: z.literal('requestSample'), requestId: z.number().int(), runId: z.string(), benchmark: z.string(), position: z.number().int().nonnegative() }),
+  /** The report's "Analyze": the host runs `evalens analyze` (UMAP too when asked) with progress, then sends the report again. */
+  z.object({ type: z.literal('analyzeRun'), runId: z.string(), umap: z.boolean() }),
+  /** The suggestions table's "Export CSV": the host asks where, then runs `evalens analyze --suggest-labels <file>`. */
+  z.object({ type: z.literal('exportSuggestions'), runId: z.string() }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { ANALYSIS_FILE } from '../../shared/analysis-types';
 import type { RunManifest } from '../../shared/run-types';
 import type { ReportData } from '../../shared/report-data';
 import { reportPanelStateSchema, type HostMessage } from '../../shared/webview-protocol';
+import { analysisDir } from '../../engine/analysis/analysis-store';
 import { buildReportData } from '../../engine/report/report-data';
 import { compareRuns } from '../../engine/report/compare-runs';
 import type { EvalensContext } from '../context';
+import { analyzeRun, exportSuggestions } from './analysis-actions';
 import type { RunStoreWatcher } from './run-store-watcher';
 import { integrationOf, runAction, type ActionParts } from './run-actions';
 import { openLocation } from './open-location';
@@ -89,8 +93,8 @@ export class ReportPanels implements vscode.WebviewPanelSerializer, vscode.Dispo
 class ReportPanel {
   /** The app has loaded and listens; a hidden panel's webview is gone (no retained context) until it says ready again. */
   private ready = false;
-  /** The last report sent, for the manifest it was built from: a panel shown again gets it without a rebuild. */
-  private sent: { updatedAt: string; data: ReportData } | undefined;
+  /** The last report sent, for the manifest and analysis it was built from: a panel shown again gets it without a rebuild. */
+  private sent: { stamp: string; data: ReportData } | undefined;
   private building: Promise<void> | undefined;
   private stale = false;
   private lastStatus: string;
@@ -120,6 +124,12 @@ class ReportPanel {
       runAction: (m) => runAction(actions, m),
       openLocation: (m) => openLocation(m, script === undefined ? [] : [path.resolve(script)]),
       requestSample: async (m) => this.send({ type: 'sample', requestId: m.requestId, ...(await sampleDetail(ctx, watcher.store(), m)) }),
+      analyzeRun: async (m) => {
+        const result = await analyzeRun(ctx, watcher.store(), m);
+        if (result.ok) return this.sendReport();
+        this.send({ type: 'notice', level: 'error', message: result.error });
+      },
+      exportSuggestions: (m) => exportSuggestions(ctx, watcher.store(), m),
     });
     const visibility = panel.onDidChangeViewState(() => {
       if (!panel.visible) this.ready = false;
@@ -187,7 +197,10 @@ class ReportPanel {
       this.lastBuild = Date.now();
       const store = this.watcher.store();
       const manifest = store.read(this.runId);
-      if (this.sent?.updatedAt !== manifest.updatedAt) this.sent = { updatedAt: manifest.updatedAt, data: await buildReportData(store, manifest) };
+      // An analysis leaves the manifest as it was: its file's time tells a new one.
+      const analysed = statSync(path.join(analysisDir(store, this.runId), ANALYSIS_FILE), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      const stamp = `${manifest.updatedAt} ${analysed}`;
+      if (this.sent?.stamp !== stamp) this.sent = { stamp, data: await buildReportData(store, manifest) };
       this.send({ type: 'report', data: this.sent.data });
     } while (this.stale);
     if (this.otherRunId !== undefined) await this.sendComparison();

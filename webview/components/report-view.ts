@@ -5,6 +5,7 @@ import { icon } from './icon';
 import './benchmark-summary';
 import './classification-output';
 import './compare-section';
+import './insights-section';
 import './regression-output';
 import './report-header';
 import './run-details';
@@ -23,6 +24,8 @@ export class ReportViewElement extends LitElement {
     super.connectedCallback();
     new StoreController(this, this.state);
     this.addEventListener('show-samples', () => this.renderRoot.querySelector('evalens-sample-table')?.scrollIntoView({ block: 'start' }));
+    // A sample opened from an insight (a scatter point, a suggestion): its detail, beside the sample table, comes into view.
+    this.addEventListener('show-sample', () => this.renderRoot.querySelector('evalens-sample-table')?.shadowRoot?.querySelector('evalens-sample-detail')?.scrollIntoView({ block: 'nearest' }));
   }
 
   override render() {
@@ -52,6 +55,7 @@ export class ReportViewElement extends LitElement {
                 </section>`;
             }
           })}
+          <evalens-insights .state=${state}></evalens-insights>
           <evalens-sample-table .state=${state}></evalens-sample-table>
           <evalens-run-details .state=${state}></evalens-run-details>`}`;
   }

@@ -1,6 +1,6 @@
 import type { BenchmarkReport, Comparison, ReportData, SampleDetail } from '../../shared/report-data';
 import type { ExportFormat, HostMessage, RunAction } from '../../shared/webview-protocol';
-import { querySamples, type CellFilter, type MetadataFilter, type SampleFilter, type SampleSort } from '../analysis/sample-query';
+import { columnValues, querySamples, type CellFilter, type MetadataFilter, type SampleFilter, type SampleSort } from '../analysis/sample-query';
 import type { Host } from '../host';
 import type { Notice } from './runs-state';
 import { Store } from './store';
@@ -21,7 +21,11 @@ export class ReportState extends Store {
   detail: SampleDetailState | undefined;
   /** Threshold chosen per binary output (by name); the stored one until the user moves the slider. */
   readonly thresholds = new Map<string, number>();
+  /** An analysis was asked for and its report has not come back yet. */
+  analyzing = false;
   private rowsCache: Uint32Array | undefined;
+  /** Per benchmark, sample-table row by position: analysis results name samples by benchmark and position. */
+  private rowsByPosition: Map<string, Map<number, number>> | undefined;
   private nextRequestId = 1;
   private pendingRequest: { id: number; position: number } | undefined;
 
@@ -61,6 +65,8 @@ export class ReportState extends Store {
         }
         this.benchmarkIndex = Math.min(this.benchmarkIndex, Math.max(0, message.data.benchmarks.length - 1));
         this.rowsCache = undefined;
+        this.rowsByPosition = undefined;
+        this.analyzing = false;
         this.host.saveState({ runId: message.data.run.runId });
         break;
       }
@@ -80,6 +86,8 @@ export class ReportState extends Store {
       }
       case 'notice':
         this.notice = { level: message.level, message: message.message };
+        // The host tells an analysis that failed or was cancelled with a notice: stop waiting for it.
+        if (message.level !== 'info') this.analyzing = false;
         break;
       default:
         return;
@@ -141,6 +149,39 @@ export class ReportState extends Store {
     this.detail = { position, status: 'loading' };
     this.host.post({ type: 'requestSample', requestId: id, runId: report.run.runId, benchmark: benchmark.name, position });
     this.changed();
+  }
+
+  /** A sample named by benchmark and position (a point of the latent scatter, a suggestion, a mistake): its benchmark and table row. */
+  sampleRow(benchmark: string, position: number): { benchmarkIndex: number; row: number } | undefined {
+    const report = this.report;
+    if (report === undefined) return undefined;
+    this.rowsByPosition ??= new Map(
+      report.benchmarks.map((b) => {
+        const positions = columnValues(b.table, b.table.columns.find((c) => c.role === 'position')?.key ?? '') ?? [];
+        return [b.name, new Map(positions.map((p, row) => [p as number, row]))];
+      }),
+    );
+    const row = this.rowsByPosition.get(benchmark)?.get(position);
+    return row === undefined ? undefined : { benchmarkIndex: report.benchmarks.findIndex((b) => b.name === benchmark), row };
+  }
+
+  /** Opens a sample of any benchmark: the benchmark becomes the one shown, and the sample's detail is asked for. */
+  openSample(benchmarkIndex: number, position: number): void {
+    this.selectBenchmark(benchmarkIndex);
+    this.requestSample(position);
+  }
+
+  analyze(umap: boolean): void {
+    const report = this.report;
+    if (report === undefined || this.analyzing) return;
+    this.analyzing = true;
+    this.host.post({ type: 'analyzeRun', runId: report.run.runId, umap });
+    this.changed();
+  }
+
+  exportSuggestions(): void {
+    const report = this.report;
+    if (report !== undefined) this.host.post({ type: 'exportSuggestions', runId: report.run.runId });
   }
 
   closeDetail(): void {

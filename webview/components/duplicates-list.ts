@@ -1,0 +1,79 @@
+import { html, LitElement, nothing } from 'lit';
+import type { ReportState } from '../state/report-state';
+import { StoreController } from '../state/store';
+import { formatCount, formatScore, shortHash } from '../format';
+import { insightsStyles } from './insights.css';
+import { sectionStyles } from './report-view.css';
+import { sharedStyles } from './shared.css';
+import { PAGE_ROWS, sampleLink } from './sample-link';
+
+/**
+ * Samples that are the same input (equal input hashes; across a training and an evaluation
+ * subset that is leakage, and says so first) and pairs that are nearly the same (cosine
+ * similarity of their embeddings above the threshold).
+ */
+export class DuplicatesListElement extends LitElement {
+  static override styles = [sharedStyles, sectionStyles, insightsStyles];
+  static override properties = { state: { attribute: false }, pairLimit: { state: true }, groupLimit: { state: true } };
+  state!: ReportState;
+  private pairLimit = PAGE_ROWS;
+  private groupLimit = PAGE_ROWS;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    new StoreController(this, this.state);
+  }
+
+  override render() {
+    const analysis = this.state.report?.analysis;
+    if (analysis === undefined) return nothing;
+    // Leakage first: it is what makes a score untrustworthy.
+    const groups = [...analysis.exactDuplicates].sort((a, b) => Number(b.leakage) - Number(a.leakage));
+    const leaking = groups.filter((g) => g.leakage).length;
+    const { threshold, pairs } = analysis.nearDuplicates;
+    return html`<section aria-labelledby="duplicates">
+      <h2 id="duplicates">Duplicates</h2>
+      <h3>Exact duplicates${leaking > 0 ? html` · <span class="badge leakage" data-figure="leakage">${formatCount(leaking)} across train and evaluation: leakage</span>` : nothing}</h3>
+      ${groups.length === 0
+        ? html`<p class="muted">No two samples have the same input.</p>`
+        : html`<div class="scroll-x">
+              <table class="data" data-table="exact-duplicates" aria-label="Samples with equal inputs">
+                <thead>
+                  <tr><th scope="col">Input hash</th><th scope="col" class="text">Samples</th><th scope="col" class="text">Leakage</th></tr>
+                </thead>
+                <tbody>
+                  ${groups.slice(0, this.groupLimit).map(
+                    (g) => html`<tr>
+                      <td class="mono" title=${g.inputHash}>${shortHash(g.inputHash)}</td>
+                      <td class="text"><span class="samples">${g.samples.map((s) => html`<span>${sampleLink(this.state, s)}${s.subset === null ? nothing : html` <span class="muted">(${s.subset})</span>`}</span>`)}</span></td>
+                      <td class="text">${g.leakage ? html`<span class="badge leakage">leakage</span>` : html`<span class="muted">same subset</span>`}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+            ${groups.length > this.groupLimit ? html`<button class="action more" @click=${() => (this.groupLimit += PAGE_ROWS)}>Show more of ${formatCount(groups.length - this.groupLimit)}</button>` : nothing}`}
+      <h3>Near duplicates (cosine similarity ≥ ${formatScore(threshold)})</h3>
+      ${pairs.length === 0
+        ? html`<p class="muted">No pair of samples is that similar.</p>`
+        : html`<div class="scroll-x">
+              <table class="data" data-table="near-duplicates" aria-label="Pairs of nearly identical samples">
+                <thead>
+                  <tr><th scope="col">Sample</th><th scope="col">Sample</th><th scope="col">Similarity</th></tr>
+                </thead>
+                <tbody>
+                  ${pairs.slice(0, this.pairLimit).map(
+                    (p) => html`<tr>
+                      <td>${sampleLink(this.state, p.a)}</td>
+                      <td>${sampleLink(this.state, p.b)}</td>
+                      <td>${p.similarity.toFixed(4)}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+            ${pairs.length > this.pairLimit ? html`<button class="action more" @click=${() => (this.pairLimit += PAGE_ROWS)}>Show more of ${formatCount(pairs.length - this.pairLimit)}</button>` : nothing}`}
+    </section>`;
+  }
+}
+customElements.define('evalens-duplicates-list', DuplicatesListElement);

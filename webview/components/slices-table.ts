@@ -1,0 +1,84 @@
+import { html, LitElement, nothing } from 'lit';
+import type { ReportAnalysis } from '../../shared/report-data';
+import type { ReportState } from '../state/report-state';
+import { StoreController } from '../state/store';
+import { formatCount, formatScore } from '../format';
+import { insightsStyles } from './insights.css';
+import { sectionStyles } from './report-view.css';
+import { sharedStyles } from './shared.css';
+import { PAGE_ROWS } from './sample-link';
+
+type Slice = ReportAnalysis['slices']['items'][number];
+
+/**
+ * Every metric by metadata value and by quantile bin, weakest first (as the analysis ranked
+ * them: by the lower bound of the main metric, among slices with enough samples), each value
+ * with its 95% interval.
+ */
+export class SlicesTableElement extends LitElement {
+  static override styles = [sharedStyles, sectionStyles, insightsStyles];
+  static override properties = { state: { attribute: false }, limit: { state: true } };
+  state!: ReportState;
+  private limit = PAGE_ROWS;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    new StoreController(this, this.state);
+  }
+
+  override render() {
+    const slices = this.state.report?.analysis?.slices;
+    if (slices === undefined) return nothing;
+    const metrics = [...new Set(slices.items.flatMap((s) => Object.keys(s.metrics)))];
+    const shown = slices.items.slice(0, this.limit);
+    return html`<section aria-labelledby="slices">
+      <h2 id="slices">Weakest slices</h2>
+      ${slices.items.length === 0
+        ? html`<p class="muted">No metadata slice has ${slices.minSupport} samples or more.</p>`
+        : html`<p class="muted">
+              By metadata value, and by quantile bin of numeric metadata; slices of at least ${slices.minSupport} samples, weakest first. Intervals: 95%, Wilson for
+              proportions, bootstrap (seed ${slices.seed}) otherwise.
+            </p>
+            <div class="scroll-x">
+              <table class="data" data-table="slices" aria-label="Slices, weakest first">
+                <thead>
+                  <tr>
+                    <th scope="col">Benchmark</th>
+                    <th scope="col" class="text">Metadata</th>
+                    <th scope="col" class="text">Slice</th>
+                    <th scope="col">Samples</th>
+                    ${metrics.map((m) => html`<th scope="col">${m} [95% interval]</th>`)}
+                  </tr>
+                </thead>
+                <tbody>
+                  ${shown.map(
+                    (s) => html`<tr>
+                      <td>${s.benchmark}</td>
+                      <td class="text mono">${s.key}</td>
+                      <td class="text">${sliceText(s)}</td>
+                      <td>${formatCount(s.samples)}</td>
+                      ${metrics.map((m) => {
+                        const interval = s.metrics[m];
+                        return interval === undefined
+                          ? html`<td>—</td>`
+                          : html`<td data-metric=${m}>${formatScore(interval.value)} <span class="interval">[${formatScore(interval.low)}, ${formatScore(interval.high)}]</span></td>`;
+                      })}
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+            ${slices.items.length > shown.length
+              ? html`<button class="action more" @click=${() => (this.limit += PAGE_ROWS)}>Show ${Math.min(PAGE_ROWS, slices.items.length - shown.length)} more of ${formatCount(slices.items.length - shown.length)}</button>`
+              : nothing}`}
+    </section>`;
+  }
+}
+
+/** A value (`"top"`, `true`) or a bin (`[0.12, 0.3)`; the last bin closed). */
+function sliceText(s: Slice): string {
+  const slice = s.slice;
+  return slice.kind === 'value' ? String(slice.value) : `[${formatScore(slice.low)}, ${formatScore(slice.high)}${slice.closedHigh ? ']' : ')'}`;
+}
+
+customElements.define('evalens-slices-table', SlicesTableElement);
