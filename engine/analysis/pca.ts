@@ -19,7 +19,7 @@ export function pca2d(data: Float32Array, rows: number, dim: number): PcaProject
   if (data.length !== rows * dim) throw new RangeError(`data holds ${data.length} values, expected ${rows} rows × ${dim}`);
 
   const mean = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < dim; c++) mean[c] += data[r * dim + c]!;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < dim; c++) mean[c]! += data[r * dim + c]!;
   for (let c = 0; c < dim; c++) mean[c]! /= Math.max(rows, 1);
 
   // Upper triangle of the scatter matrix; the (rows - 1) divisor cancels out of the ratios and the vectors.
@@ -34,7 +34,7 @@ export function pca2d(data: Float32Array, rows: number, dim: number): PcaProject
     for (let i = 0; i < dim; i++) {
       const ci = centred[i]!;
       if (ci === 0) continue;
-      for (let j = i; j < dim; j++) scatter[i * dim + j] += ci * centred[j]!;
+      for (let j = i; j < dim; j++) scatter[i * dim + j]! += ci * centred[j]!;
     }
   }
   for (let i = 0; i < dim; i++) for (let j = 0; j < i; j++) scatter[i * dim + j] = scatter[j * dim + i]!;
