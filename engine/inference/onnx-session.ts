@@ -58,25 +58,30 @@ export interface ModelSessionOptions {
   readonly intraOpThreads?: number;
 }
 
+/** A model file, or a model built in memory (an edited copy) with the file it was made from, for messages. */
+export type ModelSource = string | { readonly file: string; readonly bytes: Uint8Array };
+
 /**
  * Opens an onnxruntime session with the execution providers in order of preference: a
  * provider this onnxruntime-node cannot load (CUDA without its libraries, say) is dropped,
  * and the next one is tried; `onFallback` says which was dropped and why.
  */
-export async function openModelSession(modelPath: string, options: ModelSessionOptions = {}, onFallback?: (message: string) => void): Promise<ModelSession> {
+export async function openModelSession(model: ModelSource, options: ModelSessionOptions = {}, onFallback?: (message: string) => void): Promise<ModelSession> {
+  const modelPath = typeof model === 'string' ? model : model.file;
   const executionProviders = options.executionProviders ?? ['cpu'];
   let providers = [...executionProviders];
   let session: ort.InferenceSession | undefined;
   while (session === undefined) {
     try {
-      session = await ort.InferenceSession.create(modelPath, {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: providers,
         // onnxruntime-node rejects the key when it is present but undefined.
         ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
         // Idle threads sleep rather than spin between batches: the runner's main thread, encoding
         // beside the model, needs that CPU (spinning cost the runner ~10% on two cores).
         extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      };
+      session = await (typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model.bytes, sessionOptions));
     } catch (error) {
       if (!isProviderFailure(error)) throw modelLoadError(modelPath, error);
       const [dropped, ...rest] = providers;

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { ValidatedDefinition } from '../loader/definition-schema';
 import { formatDims, type Dim, type ModelSignature, type TensorInfo } from '../onnx/model-signature';
+import { tensorOutputProblem } from '../onnx/graph-outputs';
 import { product } from '../inference/dtypes';
 import type { CheckCollector } from './check-collector';
 import { classCountOf, expectedGroundTruthSizes } from './prediction-shapes';
 
 /**
  * Checks that need only the definition and the model's signature: every binding names a
- * real model input or output, dims and dtypes agree, every model input is fed, and class
+ * real model input or output (or, for a latent, a tensor the graph computes), dims and dtypes agree, every model input is fed, and class
  * counts match the labels.
  */
 export function checkBindings(def: ValidatedDefinition, signature: ModelSignature, checks: CheckCollector): void {
@@ -73,6 +74,12 @@ export function checkBindings(def: ValidatedDefinition, signature: ModelSignatur
 
   for (const [outputName, binding] of Object.entries(def.model.outputs)) {
     const component = `output:${outputName}`;
+    if (binding.role === 'latent' && binding.tensor !== undefined) {
+      const problem = tensorOutputProblem(signature, { name: outputName, tensor: binding.tensor });
+      if (problem === undefined) checks.pass('binding.tensor-exists', component);
+      else checks.fail(problem.kind === 'missing' ? 'binding.tensor-exists' : 'binding.tensor-name', component, problem.message);
+      continue;
+    }
     const tensor = outputs.get(outputName);
     if (tensor === undefined) {
       checks.fail(

@@ -16,6 +16,7 @@ import { classCountOf } from './prediction-shapes';
 import { spreadIndices } from './sample-indices';
 import { Timings } from './timings';
 import { decodeText } from '../runner/sample-pipeline';
+import { editedModelBytes } from '../loader/bound-outputs';
 
 export const DEFAULT_SAMPLES = 100;
 
@@ -171,7 +172,9 @@ async function runModel(
   if (bindings.length !== modelInputs.length || checksBlockModel(checks, bindings)) return;
   const runnable = samples.filter((s) => s.inputsOk);
   if (runnable.length === 0) return;
-  const session = await openModelSession(integration.modelPath, { executionProviders: options.executionProviders });
+  // Latents that read a tensor of the graph need it as an output: an edited copy, in memory.
+  const edited = await editedModelBytes(integration.modelPath, def, signature);
+  const session = await openModelSession(edited === undefined ? integration.modelPath : { file: integration.modelPath, bytes: edited }, { executionProviders: options.executionProviders });
   const outputNames = Object.keys(def.model.outputs).filter((name) => session.outputNames.includes(name));
   // Models exported with a fixed batch dim (often 1) only run batches of exactly that size.
   const batchSize = fixedBatchSize(signature) ?? options.batchSize ?? 32;

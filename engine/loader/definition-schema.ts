@@ -35,7 +35,7 @@ const textSchema = z.object({
   references: fn<TextOutput['references']>(),
 });
 
-const latentSchema = z.object({ role: z.literal('latent') });
+const latentSchema = z.object({ role: z.literal('latent'), tensor: z.string().min(1, 'must name a tensor of the model graph (a node output or a graph input)').optional() });
 
 const outputSchema = z.union([textSchema, predictionSchema, latentSchema]);
 

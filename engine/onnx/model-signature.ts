@@ -52,6 +52,12 @@ export interface ModelSignature {
   producer: string;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /**
+   * Every per-sample value of the main graph a latent output can read (engine/onnx/graph-outputs.ts):
+   * its inputs, then each node's outputs in graph order, typed where the model records it
+   * (graph inputs and outputs, value_info), else 'unknown' with unknown dims.
+   */
+  values: TensorInfo[];
 }
 
 /** Indexed by TensorProto.DataType. */
@@ -110,7 +116,7 @@ export function parseModelSignature(bytes: Uint8Array, file: string): ModelSigna
           break;
         case 7:
           // protobuf merges a message field that occurs twice, so every occurrence adds to one graph.
-          parts ??= { inputs: [], outputs: [], initializers: new Set() };
+          parts ??= { inputs: [], outputs: [], initializers: new Set(), nodeOutputs: [], valueInfo: [] };
           readGraph(r.message(), parts);
           break;
         case 8:
@@ -142,15 +148,20 @@ export function parseModelSignature(bytes: Uint8Array, file: string): ModelSigna
     );
   }
   const initializers = parts.initializers;
-  return {
-    file,
-    irVersion,
-    opsets,
-    producer,
-    // Older exporters also list weights as graph inputs; they are not fed by the caller.
-    inputs: parts.inputs.filter((input) => !initializers.has(input.name)),
-    outputs: parts.outputs,
-  };
+  // Older exporters also list weights as graph inputs; they are not fed by the caller.
+  const inputs = parts.inputs.filter((input) => !initializers.has(input.name));
+  return { file, irVersion, opsets, producer, inputs, outputs: parts.outputs, values: graphValues(inputs, parts) };
+}
+
+function graphValues(inputs: readonly TensorInfo[], parts: GraphParts): TensorInfo[] {
+  const known = new Map<string, TensorInfo>();
+  for (const t of [...parts.valueInfo, ...parts.outputs]) known.set(t.name, t);
+  const values = new Map<string, TensorInfo>(inputs.map((t) => [t.name, t]));
+  for (const name of parts.nodeOutputs) {
+    // An empty name is an optional output the node does not produce.
+    if (name !== '' && !values.has(name)) values.set(name, known.get(name) ?? { name, elementType: 'unknown', dims: null });
+  }
+  return [...values.values()];
 }
 
 export function readModelSignatureSync(file: string): ModelSignature {
@@ -177,6 +188,8 @@ interface GraphParts {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
   initializers: Set<string>;
+  nodeOutputs: string[];
+  valueInfo: TensorInfo[];
 }
 
 const EXPECTED =
@@ -185,6 +198,18 @@ const EXPECTED =
 function readGraph(r: ProtobufReader, parts: GraphParts): void {
   while (r.next()) {
     switch (r.field) {
+      case 1: {
+        // node: NodeProto; only its output names (2) are read, attributes (weights of Constant nodes) are skipped
+        const node = r.message();
+        while (node.next()) {
+          if (node.field === 2) parts.nodeOutputs.push(node.string());
+          else node.skip();
+        }
+        break;
+      }
+      case 13:
+        parts.valueInfo.push(readValueInfo(r.message()));
+        break;
       case 5: // initializer: TensorProto
         parts.initializers.add(readTensorName(r.message()));
         break;

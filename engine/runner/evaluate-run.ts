@@ -14,6 +14,8 @@ import { ResultsAggregator } from './aggregate-results';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
 import { createInputHasher } from './input-hash';
 import { samplePipeline, type EncodedSample, type SamplePipeline } from './sample-pipeline';
+import { runModelFile } from './session-model';
+import { boundOutputNames } from '../loader/bound-outputs';
 import type { RunProgress } from './worker-protocol';
 
 export interface StopRequest {
@@ -62,9 +64,8 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
     m.events.push(event(resumed ? 'resumed' : 'started', resumed ? `resumed at ${m.checkpoint.records} samples` : 'started'));
   });
 
-  const latentOutputs = Object.entries(prepared.integration.definition.model.outputs)
-    .filter(([name, b]) => b.role === 'latent' && prepared.signature.outputs.some((o) => o.name === name))
-    .map(([name]) => name);
+  const outputNames = boundOutputNames(prepared.integration.definition, prepared.signature);
+  const latentOutputs = outputNames.filter((name) => prepared.integration.definition.model.outputs[name]!.role === 'latent');
   const records = new AppendLog(path.join(dir, RECORDS), manifest.checkpoint.recordsBytes);
   const latentLogs = new Map(latentOutputs.map((o) => [o, new AppendLog(path.join(dir, embeddingsFile(o)), manifest.checkpoint.embeddings[o]?.bytes ?? 0)]));
   const state = {
@@ -109,12 +110,11 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
   try {
     const hashInputs = createInputHasher(Object.keys(prepared.integration.definition.inputs));
-    const model = await thread.open(prepared.modelPath, { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads }, (message) => {
+    const model = await thread.open(await runModelFile(prepared, dir), { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads }, (message) => {
       manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
     });
     const aggregator = new ResultsAggregator(prepared, manifest.benchmarks);
     await aggregator.replay(store, manifest);
-    const outputNames = Object.keys(prepared.integration.definition.model.outputs).filter((o) => prepared.signature.outputs.some((s) => s.name === o));
     const { total } = runProgress(manifest);
     const started = performance.now();
     let lastProgress = Number.NEGATIVE_INFINITY;

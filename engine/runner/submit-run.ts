@@ -5,6 +5,7 @@ import type { RunManifest } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { reconcileInterruptedRuns } from './run-queue';
+import { boundOutputNames } from '../loader/bound-outputs';
 
 /*
  * Putting runs in the queue. Both load the integration (user code) to check it before any
@@ -22,9 +23,10 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
     hashes: prepared.hashes,
     modelPath: prepared.modelPath,
     outputs: Object.fromEntries(
-      Object.entries(prepared.integration.definition.model.outputs)
-        .filter(([name]) => prepared.signature.outputs.some((o) => o.name === name))
-        .map(([name, b]) => [name, b.role === 'latent' ? { role: 'latent' as const } : b.task === 'text' ? { role: 'prediction' as const, task: 'text' as const } : { role: b.role, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }]),
+      boundOutputNames(prepared.integration.definition, prepared.signature).map((name) => {
+        const b = prepared.integration.definition.model.outputs[name]!;
+        return [name, b.role === 'latent' ? { role: 'latent' as const, tensor: b.tensor } : b.task === 'text' ? { role: 'prediction' as const, task: 'text' as const } : { role: b.role, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }];
+      }),
     ),
     benchmarks: prepared.benchmarks.map((b) => ({ name: b.name, total: b.indices.length })),
     batchSize: fixedBatchSize(prepared.signature) ?? config.batchSize,

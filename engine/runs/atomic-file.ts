@@ -5,11 +5,16 @@ import path from 'node:path';
  * Replaces a file so that a crash at any moment leaves either the old or the new content:
  * write a temporary file beside it, flush it to disk, rename over the target, flush the folder.
  */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, content);
+    if (typeof content === 'string') {
+      writeSync(fd, content);
+    } else {
+      // One write may take less than asked of large buffers (a model copy): write the rest.
+      for (let at = 0; at < content.length; ) at += writeSync(fd, content, at);
+    }
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -98,8 +98,20 @@ export interface TextOutput<TData = unknown> {
   references(index: number, subset: SubsetRef<TData>): string | readonly string[];
 }
 
+/**
+ * A per-sample vector kept for the latent-space analysis (projections, neighbours, label
+ * suggestions). Keyed by a model output's name, or by a name of your choice with `tensor`.
+ */
 export interface LatentOutput {
   readonly role: 'latent';
+  /**
+   * An intermediate tensor of the graph to read instead of a model output, for example the
+   * output of the last hidden layer (`'/fc1/Relu_output_0'`; hover model.path to see the
+   * model, completion lists its tensors). Evalens evaluates a copy of the model with that
+   * tensor added as an output, so no re-export is needed; the key of model.outputs names
+   * the latent output in records and embeddings.
+   */
+  readonly tensor?: string;
 }
 
 export type OutputBinding<TData = unknown> = PredictionOutput | TextOutput<TData> | LatentOutput;
@@ -109,7 +121,7 @@ export interface ModelBinding<TData = unknown> {
   readonly path: string;
   /** Model input name → name of the input encoder that feeds it. */
   readonly inputs: Readonly<Record<string, string>>;
-  /** Model output name → its role. Outputs not named here are ignored. */
+  /** Model output name → its role. Outputs not named here are ignored. A latent with `tensor` may use any key. */
   readonly outputs: Readonly<Record<string, OutputBinding<TData>>>;
 }
 

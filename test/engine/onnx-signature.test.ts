@@ -97,6 +97,10 @@ test('in-memory Identity model: int64 [batch, 3], opset 13, ir_version 8', async
     producer: 'evalens-test',
     inputs: [{ name: 'x', elementType: 'int64', dims: ['batch', 3] }],
     outputs: [{ name: 'y', elementType: 'int64', dims: ['batch', 3] }],
+    values: [
+      { name: 'x', elementType: 'int64', dims: ['batch', 3] },
+      { name: 'y', elementType: 'int64', dims: ['batch', 3] },
+    ],
   });
   await assertMatchesOrt(file, signature);
 });
