@@ -37,6 +37,14 @@ export const gateSchema = z
     path: ['baseline'],
   });
 
+export const analysisOptionsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Analyse the run when it completes (default true when `analysis` is given). A failed analysis is recorded in the run\'s analysis/analysis.json and never fails the evaluation.'),
+    umap: z.boolean().default(false).describe('Also a UMAP projection (seeded) besides PCA.'),
+    k: z.number().int().positive().max(100).default(5).describe('Nearest labeled neighbours per sample for label suggestions.'),
+  })
+  .describe('The analysis step at the end of the evaluation (what `evalens analyze` does): projections, neighbours, label suggestions, likely mistakes, duplicates, slices.');
+
 export const evalConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -56,6 +64,7 @@ export const evalConfigSchema = z
     memoryLimitMb: z.number().int().min(128).default(4096).describe('Heap limit of the runner process, in MiB.'),
     maxSampleErrors: z.number().int().nonnegative().default(0).describe('Per-sample errors tolerated before the run fails; 0 fails at the first.'),
     gates: z.array(gateSchema).default([]).describe('Quality gates: `evalens eval` exits 3 when one fails.'),
+    analysis: analysisOptionsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -74,5 +83,6 @@ export type EvalConfig = z.output<typeof evalConfigSchema>;
 export type EvalConfigInput = z.input<typeof evalConfigSchema>;
 export type BenchmarkConfig = z.output<typeof benchmarkSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
+export type AnalysisOptionsConfig = z.output<typeof analysisOptionsSchema>;
 
 export const EVAL_CONFIG_FILE = 'evalens.eval.json';

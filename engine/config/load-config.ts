@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { EvalensError } from '../errors';
 import { formatPath } from '../loader/definition-schema';
 import { closestName } from './closest-name';
-import { benchmarkSchema, evalConfigSchema, gateSchema, type EvalConfig } from './eval-config';
+import { analysisOptionsSchema, benchmarkSchema, evalConfigSchema, gateSchema, type EvalConfig } from './eval-config';
 
 /** An eval config with every path made absolute, as a run snapshots it. */
 export interface ResolvedEvalConfig extends Omit<EvalConfig, 'model' | 'benchmarks'> {
@@ -97,6 +97,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   benchmarks: Object.keys(benchmarkSchema.shape),
   gates: Object.keys(gateSchema.shape),
   model: Object.keys(evalConfigSchema.shape.model.unwrap().shape),
+  analysis: Object.keys(analysisOptionsSchema.shape),
 };
 
 function knownKeysAt(at: readonly PropertyKey[]): string[] {

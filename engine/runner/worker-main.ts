@@ -8,6 +8,7 @@ import { evaluateRun, type StopRequest } from './evaluate-run';
 import { event } from '../runs/run-event';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { toRunnerSchema, type FromRunner } from './worker-protocol';
+import { analyzeAfterEvaluation } from '../analysis/analyze-after-evaluation';
 
 /**
  * The runner child process: evaluates one run in its own heap (`--max-old-space-size` set by
@@ -107,5 +108,6 @@ async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean
     stopRequest: () => stopRequest,
     onProgress: (progress) => send({ type: 'progress', progress }),
   }, thread);
+  if (status === 'completed') await analyzeAfterEvaluation(store, runId, config, (message) => send({ type: 'log', message }));
   return { status, message: store.read(runId).error?.message };
 }
