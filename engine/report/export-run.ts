@@ -2,6 +2,8 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runProgress, type BenchmarkResult, type RunManifest, type RunResults } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
+import { readAnalysis } from '../analysis/analysis-store';
+import { writeSuggestionsCsv } from '../analysis/suggestions-csv';
 import { CsvFileWriter, csvRecord, type CsvValue } from './csv';
 import { defaultWebviewBundleDir, readWebviewBundle, reportHtml } from './html-report';
 import { markdownReport } from './markdown-report';
@@ -55,6 +57,8 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   mkdirSync(outDir, { recursive: true });
   const { total } = runProgress(manifest);
   const formats = new Set(options.formats);
+  // The run's insights, when `evalens analyze` (or the eval config's analysis) made them.
+  const analysis = readAnalysis(store, manifest.runId);
   // Before any file is written: a missing app bundle fails the export, not half of it.
   const bundle = formats.has('html') ? readWebviewBundle(options.webviewBundleDir ?? defaultWebviewBundleDir()) : undefined;
   const writesPredictions = formats.has('csv') || formats.has('parquet');
@@ -99,6 +103,16 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   if (writesPredictions && shape !== undefined) {
     report.files.push(...(await writePredictions(store, manifest, sampleTable(shape, outputs), outDir, formats, options.rowGroupSize ?? 10_000)));
   }
+  if (analysis !== undefined && formats.has('json')) {
+    const file = path.join(outDir, 'analysis.json');
+    writeComplete(file, (partial) => writeFileSync(partial, `${JSON.stringify(analysis, null, 1)}\n`));
+    report.files.push({ path: file, description: `the run's analysis (${analysis.status}): label suggestions, likely mistakes, duplicates, slices` });
+  }
+  if (analysis !== undefined && analysis.suggestions.length > 0 && formats.has('csv')) {
+    const file = path.join(outDir, 'label-suggestions.csv');
+    const rows = await writeSuggestionsCsv(store, manifest, analysis, file);
+    report.files.push({ path: file, description: 'label suggestions for the unlabeled samples, most uncertain first', rows });
+  }
   if (bundle !== undefined) {
     const file = path.join(outDir, 'report.html');
     const html = reportHtml(await buildReportData(store, manifest), bundle);
@@ -107,8 +121,8 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   }
   if (formats.has('md')) {
     const file = path.join(outDir, 'report.md');
-    writeComplete(file, (partial) => writeFileSync(partial, `${markdownReport(manifest, results)}\n`));
-    report.files.push({ path: file, description: 'the report as Markdown (scores, gates, per-class tables, confusion matrices, configuration)' });
+    writeComplete(file, (partial) => writeFileSync(partial, `${markdownReport(manifest, results, { analysis })}\n`));
+    report.files.push({ path: file, description: `the report as Markdown (scores, gates, per-class tables, confusion matrices${analysis === undefined ? '' : ', insights'}, configuration)` });
   }
   return report;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { Analysis } from '../../shared/analysis-types';
 import type { BenchmarkResult, GateResult, RunManifest, RunResults } from '../../shared/run-types';
 import { code, num, table, text } from './markdown';
+import { insightsSection } from './markdown-insights';
 import { predictionOutputsOfBinding } from './prediction-outputs';
 
 export interface MarkdownReportOptions {
@@ -12,6 +14,8 @@ export interface MarkdownReportOptions {
   maxMatrixClasses?: number;
   /** Per-class tables list at most this many classes. */
   maxClassRows?: number;
+  /** The run's analysis (`evalens analyze`), shown as an Insights section. */
+  analysis?: Analysis;
 }
 
 /** Metrics shown in the benchmark table when reported, most read first. */
@@ -35,6 +39,7 @@ export function markdownReport(manifest: RunManifest, results: RunResults | unde
     const labels = options.labels ?? recordedLabels(manifest);
     for (const benchmark of results.benchmarks) sections.push(...benchmarkDetails(benchmark, labels, options));
   }
+  if (options.analysis !== undefined) sections.push(insightsSection(options.analysis));
   sections.push(configurationOf(manifest, options));
   return `${sections.join('\n\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { reconcileInterruptedRuns } from '../../runner/run-queue';
 import { RunStore } from '../../runs/run-store';
 import { DEFAULT_EXPORT_FORMATS, EXPORT_FORMATS, exportRun, type ExportFormat } from '../../report/export-run';
 import { markdownReport } from '../../report/markdown-report';
+import { readAnalysis } from '../../analysis/analysis-store';
 import { positiveInt, type CliContext, type RegisterCommand } from '../cli-context';
 import { formatRunDetails, runShowJson } from '../output/run-details';
 import { formatRunList, runListEntry, type RunListJson } from '../output/run-list';
@@ -88,7 +89,7 @@ function registerShow(runs: Command, ctx: CliContext): void {
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify(runShowJson(manifest, results), null, 2)}\n`);
     } else if (format === 'md') {
-      process.stdout.write(markdownReport(manifest, results, { baseDir: process.cwd() }));
+      process.stdout.write(markdownReport(manifest, results, { baseDir: process.cwd(), analysis: readAnalysis(store, runId) }));
     } else {
       const paint = colour(process.stdout);
       process.stdout.write(`${formatRunSummary(manifest, results, paint)}\n\n${formatRunDetails(manifest, paint)}\n`);
