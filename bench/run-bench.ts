@@ -12,6 +12,8 @@
  *  report      the report of a 100k-sample run: the engine building its data from the run store,
  *              then the webview (headless Chromium) rendering it, sorting its sample table and
  *              scrolling it; goals: first render < 1 s, sort < 200 ms.
+ *  analysis    exact cosine neighbours (k = 5) and PCA of 100k × 64 embeddings, beside a plain
+ *              loop; peak RSS at 10k and 100k rows (bench/analysis-bench.ts). Goals: 10 s, 2 s, flat.
  *  crash       the crash test in its long mode (30 kills), as the last section.
  *
  * Options: --samples N (20000) --rounds N (3) --batch N (64) --memory 10000,100000
@@ -33,8 +35,9 @@ import { buildReportData } from '../engine/report/report-data';
 import { RunStore } from '../engine/runs/run-store';
 import { largeDigitsRun } from '../test/helpers/report-fixtures';
 import { webviewBench } from './webview-bench';
+import { analysisBench } from './analysis-bench';
 
-const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'crash'] as const;
+const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'analysis', 'crash'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: options } = parseArgs({
@@ -387,6 +390,12 @@ async function memory(dir: string): Promise<void> {
   }
 }
 
+async function analysis(): Promise<void> {
+  const result = await analysisBench(log);
+  figures.analysis = result.figures;
+  rows.push(...result.rows);
+}
+
 async function report(): Promise<void> {
   const samples = 100_000;
   const { storeDir, runId } = await largeDigitsRun(samples);
@@ -463,6 +472,7 @@ async function main(): Promise<void> {
       ['profile', profile],
       ['memory', memory],
       ['report', report],
+      ['analysis', analysis],
       ['crash', crash],
     ] as const) {
       if (!wanted(section)) continue;

@@ -58,7 +58,7 @@ export async function nearestNeighbours(input: NearestNeighboursInput): Promise<
   const wanted = k + (excludeSelf ? 1 : 0);
   const poolBlock = Math.min(poolRows, POOL_BLOCK);
   const queryBlock = Math.max(1, Math.min(queryRows, Math.floor(SCORES_PER_RUN / poolBlock)));
-  const poolBlocks = transposedBlocks(normalisedRows(input.pool, poolRows, dim, 'pool'), poolRows, dim, poolBlock);
+  const poolBlocks = normalisedBlocks(input.pool, poolRows, dim, poolBlock);
   const queries = normalisedRows(input.queries, queryRows, dim, 'queries');
 
   const session = await openGraph(input.executionProviders);
@@ -126,27 +126,37 @@ function mergeBlock(values: Float32Array, rowsInBlock: BigInt64Array, take: numb
   }
 }
 
-/** Rows scaled to unit length (norms in float64); a zero row stays zero. */
-function normalisedRows(data: Float32Array, rows: number, dim: number, what: string): Float32Array {
-  const out = new Float32Array(rows * dim);
+/** 1 / L2 norm of each row (norms in float64); 0 for a zero row, which so stays zero. */
+function inverseNorms(data: Float32Array, rows: number, dim: number, what: string): Float64Array {
+  const out = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let c = r * dim; c < (r + 1) * dim; c++) sum += data[c]! * data[c]!;
     if (!Number.isFinite(sum)) throw new RangeError(`${what} row ${r} holds a value that is not a finite number`);
-    if (sum === 0) continue;
-    const scale = 1 / Math.sqrt(sum);
-    for (let c = r * dim; c < (r + 1) * dim; c++) out[c] = data[c]! * scale;
+    out[r] = sum === 0 ? 0 : 1 / Math.sqrt(sum);
   }
   return out;
 }
 
-/** The pool cut into blocks of `blockRows` rows, each transposed to `dim × rows` for MatMul. */
-function transposedBlocks(pool: Float32Array, rows: number, dim: number, blockRows: number): Float32Array[] {
+/** Rows scaled to unit length. */
+function normalisedRows(data: Float32Array, rows: number, dim: number, what: string): Float32Array {
+  const scale = inverseNorms(data, rows, dim, what);
+  const out = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) for (let c = r * dim; c < (r + 1) * dim; c++) out[c] = data[c]! * scale[r]!;
+  return out;
+}
+
+/**
+ * The pool's rows scaled to unit length, cut into blocks of `blockRows` rows, each transposed
+ * to `dim × rows` for MatMul: written straight into the blocks, so the pool is copied once.
+ */
+function normalisedBlocks(pool: Float32Array, rows: number, dim: number, blockRows: number): Float32Array[] {
+  const scale = inverseNorms(pool, rows, dim, 'pool');
   const blocks: Float32Array[] = [];
   for (let r0 = 0; r0 < rows; r0 += blockRows) {
     const n = Math.min(blockRows, rows - r0);
     const block = new Float32Array(dim * n);
-    for (let r = 0; r < n; r++) for (let c = 0; c < dim; c++) block[c * n + r] = pool[(r0 + r) * dim + c]!;
+    for (let r = 0; r < n; r++) for (let c = 0; c < dim; c++) block[c * n + r] = pool[(r0 + r) * dim + c]! * scale[r0 + r]!;
     blocks.push(block);
   }
   return blocks;

@@ -1,0 +1,108 @@
+/**
+ * The analysis section of `npm run bench` (run alone: node --import tsx bench/analysis-bench.ts):
+ * exact cosine neighbours of 100k × 64 float32 embeddings against themselves (k = 5, the row
+ * itself excluded) by the engine's ONNX search, beside a plain JS loop timed on a subsample of
+ * queries and scaled to all of them; 2-D PCA of the same; and the peak RSS of neighbours + PCA
+ * in a fresh process at 10k and 100k rows. Goals: neighbours < 10 s and PCA < 2 s on 2 cores,
+ * peak memory flat per row (no rows × rows buffer).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { nearestNeighbours } from '../engine/analysis/nearest-neighbours';
+import { pca2d } from '../engine/analysis/pca';
+import { seededRandom } from '../engine/runner/sample-selection';
+import { plainNearestNeighbours } from '../test/engine/analysis/plain-knn';
+
+export interface BenchRow {
+  section: string;
+  metric: string;
+  value: string;
+  note?: string;
+}
+
+const DIM = 64;
+const K = 5;
+
+/** Clustered rows (64 centres plus noise): neighbours that mean something, as real embeddings have. */
+function embeddings(rows: number, seed = 1): Float32Array {
+  const random = seededRandom(seed);
+  const centres = Float32Array.from({ length: 64 * DIM }, () => random() * 2 - 1);
+  const data = new Float32Array(rows * DIM);
+  for (let r = 0; r < rows; r++) {
+    const c = Math.floor(random() * 64);
+    for (let d = 0; d < DIM; d++) data[r * DIM + d] = centres[c * DIM + d]! + (random() - 0.5) * 0.8;
+  }
+  return data;
+}
+
+async function neighboursAndPca(rows: number): Promise<{ neighboursMs: number; pcaMs: number }> {
+  const data = embeddings(rows);
+  let started = performance.now();
+  await nearestNeighbours({ queries: data, queryRows: rows, pool: data, poolRows: rows, dim: DIM, k: K, excludeSelf: (r) => r });
+  const neighboursMs = performance.now() - started;
+  started = performance.now();
+  pca2d(data, rows, DIM);
+  return { neighboursMs, pcaMs: performance.now() - started };
+}
+
+/** Peak RSS (VmHWM) of a fresh process that computes neighbours and PCA of `rows` rows. */
+function peakRssKib(rows: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--peak', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const match = /peakRssKib (\d+)/.exec(out);
+      if (code === 0 && match) resolve(Number(match[1]));
+      else reject(new Error(`the memory child for ${rows} rows exited with ${code}: ${out.trim()}`));
+    });
+  });
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export async function analysisBench(log: (line: string) => void = console.log): Promise<{ rows: BenchRow[]; figures: Record<string, unknown> }> {
+  const rows = 100_000;
+  const subsample = 500;
+  log(`\n== analysis: neighbours (k = ${K}, cosine, exact) and PCA of ${fmt(rows)} × ${DIM} float32 embeddings`);
+  const { neighboursMs, pcaMs } = await neighboursAndPca(rows);
+  log(`neighbours ${fmt(neighboursMs)} ms, PCA ${fmt(pcaMs)} ms`);
+
+  const data = embeddings(rows);
+  const started = performance.now();
+  plainNearestNeighbours(data.subarray(0, subsample * DIM), subsample, data, rows, DIM, K, (r) => r);
+  const plainMs = ((performance.now() - started) * rows) / subsample;
+  log(`plain loop: ${fmt(plainMs)} ms scaled from ${subsample} queries`);
+
+  const peaks: Record<number, number> = {};
+  for (const n of [10_000, 100_000]) {
+    peaks[n] = await peakRssKib(n);
+    log(`peak RSS, ${fmt(n)} rows: ${fmt(peaks[n]! / 1024)} MiB`);
+  }
+  const ratio = peaks[100_000]! / peaks[10_000]!;
+  const perRow = ((peaks[100_000]! - peaks[10_000]!) * 1024) / 90_000;
+  const mib = (kib: number) => `${fmt(kib / 1024)} MiB`;
+  return {
+    figures: { rows, dim: DIM, k: K, neighboursMs, pcaMs, plainLoopMs: plainMs, plainSubsample: subsample, peakRssKib: peaks },
+    rows: [
+      { section: 'analysis', metric: `neighbours ${fmt(rows)} × ${DIM}, k = ${K} / goal 10 s`, value: `${fmt(neighboursMs / 1000, 1)} s`, note: `${neighboursMs < 10_000 ? 'met' : 'MISSED'}; exact: ONNX MatMul + TopK in blocks` },
+      { section: 'analysis', metric: 'plain JS loop, same search', value: `${fmt(plainMs / 1000, 0)} s`, note: `timed on ${subsample} queries, scaled; ONNX ${fmt(plainMs / neighboursMs, 0)}× faster` },
+      { section: 'analysis', metric: `PCA ${fmt(rows)} × ${DIM} / goal 2 s`, value: `${fmt(pcaMs / 1000, 2)} s`, note: pcaMs < 2000 ? 'met' : 'MISSED' },
+      { section: 'analysis', metric: 'peak RSS, neighbours + PCA, 10k / 100k rows', value: `${mib(peaks[10_000]!)} / ${mib(peaks[100_000]!)}`, note: `ratio ${fmt(ratio, 2)}; ${fmt(perRow, 0)} B per extra row (the 256 B row itself, its normalised copies and results)` },
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--peak');
+  if (at >= 0) {
+    await neighboursAndPca(Number(process.argv[at + 1]));
+    console.log(`peakRssKib ${/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]}`);
+    return;
+  }
+  const { rows } = await analysisBench();
+  for (const r of rows) console.log(`${r.metric}: ${r.value}${r.note ? ` (${r.note})` : ''}`);
+}
+
+if (require.main === module) void main();
