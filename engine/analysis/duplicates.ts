@@ -65,9 +65,10 @@ export interface NearDuplicatePair {
  * Returns the pairs and how many qualified in all.
  */
 export function nearDuplicates(table: NeighbourTable, rows: DuplicateRows, threshold: number, max = MAX_NEAR_DUPLICATE_PAIRS): { pairs: NearDuplicatePair[]; total: number } {
-  const seen = new Set<string>();
-  const pairs: NearDuplicatePair[] = [];
   const count = rows.refs.length;
+  // a · count + b is exact below 2^53: a number per pair, not a string.
+  const seen = new Set<number>();
+  const pairs: NearDuplicatePair[] = [];
   for (let row = 0; row < count; row++) {
     for (let j = row * table.k, end = j + table.k; j < end; j++) {
       const other = table.indices[j]!;
@@ -76,7 +77,7 @@ export function nearDuplicates(table: NeighbourTable, rows: DuplicateRows, thres
       if (rows.identities[other] === rows.identities[row] || rows.inputHashes[other] === rows.inputHashes[row]) continue;
       const a = Math.min(row, other);
       const b = Math.max(row, other);
-      const key = `${a},${b}`;
+      const key = a * count + b;
       if (seen.has(key)) continue;
       seen.add(key);
       pairs.push({ a, b, similarity });
