@@ -40,6 +40,8 @@ export const DIAGNOSTIC_CODES = {
   EV311: { severity: 'error', doc: 'A ground truth has a shape that cannot score the output bound to it.' },
   EV312: { severity: 'error', doc: 'An output names a ground-truth encoder that is not declared.' },
   EV313: { severity: 'error', doc: 'A classification, binary or multilabel output has no labels.' },
+  EV314: { severity: 'error', doc: 'A latent output names a tensor (`tensor`) that the ONNX graph does not compute.' },
+  EV315: { severity: 'error', doc: 'A latent output that reads a tensor has a key that is the name of another tensor of the graph.' },
 
   EV401: { severity: 'error', doc: 'A name is used by two components (inputs, groundTruths, metadata, metrics, losses).' },
   EV402: { severity: 'error', doc: 'The integration has no preprocess function.' },

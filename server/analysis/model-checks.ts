@@ -4,6 +4,8 @@ import { dimsProblem, groundTruthHint, perSampleSize } from '../../engine/integr
 import { classCountOf, expectedGroundTruthSizes } from '../../engine/integration-test/prediction-shapes';
 import { product } from '../../engine/inference/dtypes';
 import { formatDims, type ModelSignature, type TensorInfo } from '../../engine/onnx/model-signature';
+import { tensorOutputProblem } from '../../engine/onnx/graph-outputs';
+import { closestName } from '../../engine/config/closest-name';
 import type { PredictionTask } from '../../engine/sdk';
 import { ARRAY_CLASS, formatShape, isDtype, type AnalysisContext, type EncoderFacts } from './context';
 import { insertProperty, replaceValue } from './edits';
@@ -31,11 +33,13 @@ export interface OutputFacts {
   readonly task: string | undefined;
   readonly labels: number | undefined;
   readonly groundTruth: string | undefined;
+  /** The graph tensor a latent reads, when it names one (the key is then not a model output). */
+  readonly tensor: string | undefined;
 }
 
 const TASKS: readonly string[] = ['classification', 'binary', 'multilabel', 'regression'];
 
-/** EV3xx: the binding names what the ONNX file has, feeds every model input, and agrees with its dims, dtypes and class counts. */
+/** EV3xx: the binding names what the ONNX file has (outputs, or tensors its latents read), feeds every model input, and agrees with its dims, dtypes and class counts. */
 export function checkModel(
   ctx: AnalysisContext,
   definition: Slot,
@@ -177,14 +181,22 @@ function readOutputs(
     const task = taskSlot === undefined ? undefined : stringValue(reader, taskSlot);
     const labelsSlot = slotOrUndefined(reader.property(slot, 'labels'));
     const gtSlot = slotOrUndefined(reader.property(slot, 'groundTruth'));
+    const tensorSlot = role === 'latent' ? slotOrUndefined(reader.property(slot, 'tensor')) : undefined;
+    const tensorName = tensorSlot === undefined ? undefined : stringValue(reader, tensorSlot);
     out.set(name, {
       slot,
       role,
       task,
       labels: labelsSlot === undefined ? undefined : arrayLength(reader, labelsSlot),
       groundTruth: gtSlot === undefined ? undefined : stringValue(reader, gtSlot),
+      tensor: tensorName,
     });
     const keyNode = reader.keyOrAnchor(slot);
+    if (tensorSlot !== undefined) {
+      // A latent read from a tensor of the graph: its key names the latent, not a model output.
+      if (signature !== undefined && tensorName !== undefined) checkTensorLatent(ctx, name, tensorName, tensorSlot, keyNode, signature);
+      continue;
+    }
     const tensor = tensors.get(name);
     if (signature !== undefined && tensor === undefined) {
       findings.add('EV309', keyNode, `model.outputs names '${name}', which ${modelName} does not have (its outputs: ${listTensors(signature.outputs)}). Rename the key to one of the model's outputs.`);
@@ -194,6 +206,19 @@ function readOutputs(
     checkPrediction(ctx, name, slot, keyNode, task as PredictionTask, tensor, groundTruths, modelName);
   }
   return out;
+}
+
+/** EV314: the graph computes no such tensor; EV315: the latent's key is the name of another tensor. */
+function checkTensorLatent(ctx: AnalysisContext, name: string, tensor: string, tensorSlot: Slot, keyNode: ts.Node, signature: ModelSignature): void {
+  const problem = tensorOutputProblem(signature, { name, tensor });
+  if (problem === undefined) return;
+  if (problem.kind === 'name-taken') {
+    ctx.findings.add('EV315', keyNode, problem.message);
+    return;
+  }
+  const close = closestName(tensor, signature.values.map((v) => v.name));
+  const edit = close === undefined ? undefined : replaceValue(ctx.reader, tensorSlot, 'tensor', `'${close.replace(/'/g, "\\'")}'`);
+  ctx.findings.add('EV314', tensorSlot.anchor, problem.message, edit === undefined ? [] : [{ title: `Read tensor '${close}'`, edits: [edit] }]);
 }
 
 function checkPrediction(

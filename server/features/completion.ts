@@ -10,8 +10,8 @@ import { nodeAt } from './node-at';
 
 /**
  * Inside the model binding: model input names as keys of model.inputs (and input encoder
- * names as their values), model output names as keys of model.outputs, and ground-truth
- * encoder names as `groundTruth` values.
+ * names as their values), model output names as keys of model.outputs, ground-truth
+ * encoder names as `groundTruth` values, and the graph's tensors as a latent's `tensor`.
  */
 export function completion(doc: TextDocument, analysis: ScriptAnalysis, offset: number): CompletionItem[] {
   const { file, reader } = analysis;
@@ -28,9 +28,9 @@ export function completion(doc: TextDocument, analysis: ScriptAnalysis, offset: 
       const range = rangeOf(doc, value.literal.getStart(file) + 1, Math.max(value.literal.getEnd() - 1, value.literal.getStart(file) + 1));
       if (value.property.parent === inputs) return names(integration.inputs, range, 'input encoder');
       const output = value.property.parent.parent;
-      if (outputs !== undefined && propertyNameText(value.property.name) === 'groundTruth' && output !== undefined && ts.isPropertyAssignment(output) && output.parent === outputs) {
-        return names(integration.groundTruths, range, 'ground-truth encoder');
-      }
+      const inOutput = outputs !== undefined && output !== undefined && ts.isPropertyAssignment(output) && output.parent === outputs;
+      if (inOutput && propertyNameText(value.property.name) === 'groundTruth') return names(integration.groundTruths, range, 'ground-truth encoder');
+      if (inOutput && propertyNameText(value.property.name) === 'tensor' && signature !== undefined) return tensorNames(signature.values, range);
       continue;
     }
     if (signature === undefined) continue;
@@ -96,6 +96,17 @@ function tensorItem(t: TensorInfo, kind: string, range: ReturnType<typeof rangeO
     documentation: encoder?.shape === undefined ? undefined : `Encoder '${encoder.name}' declares ${encoder.dtype ?? '?'} ${formatShape(encoder.shape)} per sample.`,
     ...(range === undefined ? { insertText: text } : { textEdit: { range, newText: text } }),
   };
+}
+
+/** Tensors a latent can read, the last computed first: the layers before the outputs are the usual choice. */
+function tensorNames(values: readonly TensorInfo[], range: ReturnType<typeof rangeOf>): CompletionItem[] {
+  return values.map((t, i) => ({
+    label: t.name,
+    kind: CompletionItemKind.Variable,
+    detail: t.elementType === 'unknown' && t.dims === null ? 'tensor (type known when the model runs)' : `tensor: ${t.elementType} ${formatDims(t.dims)}`,
+    sortText: String(values.length - i).padStart(6, '0'),
+    textEdit: { range, newText: t.name },
+  }));
 }
 
 function names(encoders: IntegrationFacts['inputs'], range: ReturnType<typeof rangeOf>, kind: string): CompletionItem[] {

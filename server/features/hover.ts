@@ -82,6 +82,13 @@ function modelInputHover(name: string, model: ModelFacts, encoder: EncoderFacts 
 }
 
 function outputHover(name: string, output: OutputFacts, model: ModelFacts, integration: IntegrationFacts): string {
+  if (output.tensor !== undefined) {
+    // A latent read from a tensor of the graph: onnxruntime infers its type when the model does not record it.
+    const tensor = model.signature?.values.find((t) => t.name === output.tensor);
+    const label = `tensor ${code(output.tensor)}`;
+    const row = tensor === undefined ? [label, '(not in the graph)', ''] : tensor.elementType === 'unknown' && tensor.dims === null ? [label, '(inferred when the model runs)', ''] : tensorRow(label, tensor);
+    return `**latent ${code(name)}** (read from an intermediate tensor)\n\n${table(['', 'dtype', 'shape'], [row])}${modelLine(model)}`;
+  }
   const tensor = model.signature?.outputs.find((t) => t.name === name);
   const role = output.role === 'prediction' ? `prediction${output.task === undefined ? '' : `, ${output.task}`}` : (output.role ?? '?');
   const rows: string[][] = [tensor === undefined ? ['model', '(no such output)', ''] : tensorRow('model', tensor)];

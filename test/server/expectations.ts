@@ -10,6 +10,7 @@ export type Expected = [code: string, range: string, text: string];
 export const EXPECTED_DIAGNOSTICS: Record<string, Expected[]> = {
   'integrations/encoder-throws.integration.ts': [],
   'integrations/invalid-definition.integration.js': [['EV102', '5:42-5:43', "0"], ['EV305', '6:38-6:46', "'pixels'"], ['EV306', '5:12-5:17', "image"]],
+  'integrations/hidden-latent.integration.ts': [],
   'integrations/label-out-of-range.integration.ts': [],
   'integrations/labels-count.integration.ts': [['EV310', '7:111-7:126', "LABELS.slice(1)"]],
   'integrations/metadata-missing-key.integration.ts': [['EV207', '6:56-6:65', "{ index }"]],
@@ -58,6 +59,8 @@ export const EXPECTED_DIAGNOSTICS: Record<string, Expected[]> = {
   'lsp/shape-not-literal.integration.ts': [['EV103', '9:38-9:49', "IMAGE_SHAPE"]],
   'lsp/shape-runtime.integration.ts': [['EV101', '9:42-9:46', "size"]],
   'lsp/shape-zero-dim.integration.ts': [['EV102', '7:39-7:40', "0"]],
+  'lsp/tensor-key-taken.integration.ts': [['EV315', '11:87-11:106', "'/fc/Gemm_output_0'"]],
+  'lsp/tensor-unknown.integration.ts': [['EV314', '11:121-11:131', "'embeding'"]],
   'lsp/valid-binary.integration.ts': [],
   'lsp/valid-commonjs.integration.js': [],
   'lsp/valid-patterns.integration.ts': [],
