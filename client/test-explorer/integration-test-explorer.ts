@@ -3,7 +3,7 @@ import { integrationTestReportSchema } from '../../shared/integration-test-repor
 import type { EvalensContext } from '../context';
 import { cliErrorMessage, runEngineCli } from '../engine-cli';
 import { componentPlaces } from './component-places';
-import { showReport } from './report-items';
+import { itemUnder, showReport } from './report-items';
 
 const SCRIPT_GLOB = '**/*.integration.{ts,js,mjs}';
 
@@ -25,7 +25,7 @@ export class IntegrationTestExplorer implements vscode.Disposable {
       else if (item.parent === undefined) await this.listComponents(item);
     };
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile('Run integration test', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    this.controller.createRunProfile('Run integration test', vscode.TestRunProfileKind.Run, (request) => this.run(request), true);
     const watcher = vscode.workspace.createFileSystemWatcher(SCRIPT_GLOB);
     watcher.onDidCreate((uri) => this.scriptItem(uri));
     watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString()));
@@ -34,13 +34,7 @@ export class IntegrationTestExplorer implements vscode.Disposable {
 
   /** Runs the integration test of one script, as if its item was run from the Test Explorer. */
   async runScript(uri: vscode.Uri): Promise<void> {
-    const item = this.scriptItem(uri);
-    const cancel = new vscode.CancellationTokenSource();
-    try {
-      await this.run(new vscode.TestRunRequest([item]), cancel.token);
-    } finally {
-      cancel.dispose();
-    }
+    await this.run(new vscode.TestRunRequest([this.scriptItem(uri)]));
   }
 
   private async discover(): Promise<void> {
@@ -64,13 +58,13 @@ export class IntegrationTestExplorer implements vscode.Disposable {
     // A run may have filled the script while the server answered: its report wins.
     if (script.children.size > 0) return;
     script.children.replace([...places.components].map(([name, place]) => {
-      const component = this.controller.createTestItem(`${script.id}#${name}`, name, place.uri);
+      const component = itemUnder(this.controller, script, name, place.uri);
       component.range = place.range;
       return component;
     }));
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+  private async run(request: vscode.TestRunRequest): Promise<void> {
     const scripts = new Map<string, vscode.TestItem>();
     const roots = request.include ?? [...collect(this.controller.items)];
     for (const item of roots) {
@@ -79,6 +73,8 @@ export class IntegrationTestExplorer implements vscode.Disposable {
       scripts.set(top.id, top);
     }
     const run = this.controller.createTestRun(request, 'Evalens integration test', true);
+    // Cancelled from the Test Explorer whoever started the run (a run profile's token is linked to it, a command's run has only this one).
+    const token = run.token;
     try {
       for (const script of scripts.values()) {
         if (token.isCancellationRequested) break;
@@ -91,6 +87,8 @@ export class IntegrationTestExplorer implements vscode.Disposable {
 
   private async runOne(script: vscode.TestItem, run: vscode.TestRun, token: vscode.CancellationToken): Promise<void> {
     const uri = script.uri!;
+    // Its report lists the components from now on: no need to ask the language server when it is expanded.
+    script.canResolveChildren = false;
     run.started(script);
     if (!vscode.workspace.isTrusted) {
       run.errored(script, new vscode.TestMessage('Not run: this workspace is not trusted, and the integration test would run the integration script and the model. Trust the workspace to run it; diagnostics keep working meanwhile.'));

@@ -18,7 +18,7 @@ export function showReport(controller: vscode.TestController, script: vscode.Tes
   const shown: { component: vscode.TestItem; checks: [vscode.TestItem, CheckResult][] }[] = [];
   for (const [name, checks] of byComponent) {
     const place = places.components.get(name);
-    const component = controller.createTestItem(`${script.id}#${name}`, name, place?.uri ?? script.uri);
+    const component = itemUnder(controller, script, name, place?.uri ?? script.uri);
     component.range = place?.range;
     const items = checks.map((check): [vscode.TestItem, CheckResult] => [checkItem(controller, component, check), check]);
     component.children.replace(items.map(([item]) => item));
@@ -39,10 +39,21 @@ export function showReport(controller: vscode.TestController, script: vscode.Tes
 
 function checkItem(controller: vscode.TestController, component: vscode.TestItem, check: CheckResult): vscode.TestItem {
   const thrownAt = check.location === undefined ? undefined : sourceLocation(check.location);
-  const item = controller.createTestItem(`${component.id}#${check.id}`, check.id, thrownAt?.uri ?? component.uri);
+  const item = itemUnder(controller, component, check.id, thrownAt?.uri ?? component.uri);
   item.range = thrownAt?.range ?? component.range;
   item.description = check.status === 'passed' ? check.message : where(check);
   return item;
+}
+
+/**
+ * The child item of that name, the one already in the tree when it points at the same file
+ * (a TestItem's uri is fixed): the tree keeps its rows, and what is expanded stays expanded.
+ */
+export function itemUnder(controller: vscode.TestController, parent: vscode.TestItem, label: string, uri: vscode.Uri | undefined): vscode.TestItem {
+  const id = `${parent.id}#${label}`;
+  const existing = parent.children.get(id);
+  if (existing !== undefined && existing.uri?.toString() === uri?.toString()) return existing;
+  return controller.createTestItem(id, label, uri);
 }
 
 function reportCheck(run: vscode.TestRun, item: vscode.TestItem, check: CheckResult, declaration: vscode.Location | undefined): void {
@@ -65,9 +76,8 @@ function reportComponent(run: vscode.TestRun, component: vscode.TestItem, checks
     run.passed(component, duration);
     return;
   }
-  const failed = checks.filter((c) => c.status === 'failed').map((c) => c.id);
-  // No location: the failing checks carry the places, so the editor shows each failure once.
-  run.failed(component, new vscode.TestMessage(`${failed.length} of ${checks.length} checks failed: ${failed.join(', ')}`), duration);
+  // No message of its own: VS Code would show it at the component's line too, beside its failing check's.
+  run.failed(component, [], duration);
 }
 
 /** Time the component's code took over the samples checked, when the report timed it. */
