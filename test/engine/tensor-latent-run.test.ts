@@ -1,25 +1,29 @@
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseModelSignature } from '../../engine/onnx/model-signature';
-import { copyExample, evaluate, readManifest, readRecords, writeConfig } from '../helpers/eval-runs';
+import { ANALYSIS_DIR, analysisSchema, type Analysis } from '../../shared/analysis-types';
+import { copyExample, evaluate, evalensSync, readManifest, readRecords, writeConfig } from '../helpers/eval-runs';
 import { ROOT } from '../helpers/paths';
 
 /**
- * An evaluation whose latent is an intermediate tensor: the digits example with
- * digits_cnn_hidden.onnx (digits_cnn.onnx without its `embedding` output) and the latent bound
- * as `hidden: { role: 'latent', tensor: 'embedding' }`, against the example as it is.
+ * An evaluation whose latent is an intermediate tensor, and its analysis: the digits example
+ * with digits_cnn_hidden.onnx (digits_cnn.onnx without its `embedding` output) and the latent
+ * bound as `hidden: { role: 'latent', tensor: 'embedding' }`, against the example as it is.
  */
 
 const HIDDEN_MODEL = path.join(ROOT, 'test', 'fixtures', 'models', 'digits_cnn_hidden.onnx');
 
+// The train split is the analysis' labeled pool; `unlabeled` is the test images without their labels.
 const BENCHMARKS = [
+  { name: 'train', subset: 'train' },
   { name: 'test', subset: 'test' },
-  { name: 'train-sample', subset: 'train', sampleCount: 300, seed: 7 },
   { name: 'unlabeled', subset: 'unlabeled' },
 ];
+/** ../shared/fixtures/reference.json: knn5_cosine_label_suggestion_accuracy of digits_cnn (its embedding output). */
+const REFERENCE_KNN5 = 0.9278;
 
 /** The example workspace with the hidden-layer variant of its integration beside the original; returns the two configs. */
 function hiddenLatentWorkspace(): { dir: string; original: string; hidden: string } {
@@ -41,11 +45,20 @@ function hiddenLatentWorkspace(): { dir: string; original: string; hidden: strin
   return { dir, original, hidden };
 }
 
+let workspace: ReturnType<typeof hiddenLatentWorkspace>;
+let runs = '';
+let reference = '';
+let runId = '';
+before(() => {
+  workspace = hiddenLatentWorkspace();
+  runs = path.join(workspace.dir, 'runs');
+  reference = evaluate(workspace.original, runs).runId;
+  runId = evaluate(workspace.hidden, runs).runId;
+});
+after(() => rmSync(workspace.dir, { recursive: true, force: true }));
+
 test('a run with a latent read from a hidden tensor records embeddings equal to the original model output, bit for bit', () => {
-  const { dir, original, hidden } = hiddenLatentWorkspace();
-  const runs = path.join(dir, 'runs');
-  const reference = evaluate(original, runs).runId;
-  const { runId } = evaluate(hidden, runs);
+  const { dir } = workspace;
 
   const manifest = readManifest(runs, runId);
   assert.deepEqual(manifest.outputs.hidden, { role: 'latent', tensor: 'embedding' });
@@ -59,7 +72,7 @@ test('a run with a latent read from a hidden tensor records embeddings equal to 
 
   const embeddings = readFileSync(path.join(runs, runId, 'embeddings.hidden.f32'));
   const expected = readFileSync(path.join(runs, reference, 'embeddings.embedding.f32'));
-  assert.equal(embeddings.length, (540 + 300 + 540) * 32 * 4);
+  assert.equal(embeddings.length, (1257 + 540 + 540) * 32 * 4);
   assert.ok(embeddings.equals(expected), 'embeddings equal those of the original embedding output');
   const records = readRecords(runs, runId);
   const referenceRecords = readRecords(runs, reference);
@@ -71,4 +84,36 @@ test('a run with a latent read from a hidden tensor records embeddings equal to 
   assert.equal(copies.length, 1);
   assert.match(copies[0]!, /^model\.[0-9a-f]{16}\.onnx$/);
   assert.deepEqual(parseModelSignature(readFileSync(path.join(runs, runId, copies[0]!)), copies[0]!).outputs.map((o) => o.name), ['logits', 'hidden']);
+});
+
+function analyze(id: string): Analysis {
+  const result = evalensSync(['analyze', id, '--json', '--runs-dir', runs], { cwd: workspace.dir });
+  assert.equal(result.code, 0, result.stderr);
+  return analysisSchema.parse(JSON.parse(result.stdout));
+}
+
+test('evalens analyze projects and suggests labels from the hidden tensor, as from the original embedding output', (t) => {
+  const analysis = analyze(runId);
+  const expected = analyze(reference);
+  assert.equal(analysis.status, 'completed');
+  assert.deepEqual(analysis.latent, { output: 'hidden', dim: 32, rows: 1257 + 540 + 540 });
+
+  // PCA of the tensor's rows: the same points as from the original output, and not degenerate.
+  const pca = analysis.projections.find((p) => p.method === 'pca')!;
+  const expectedPca = expected.projections.find((p) => p.method === 'pca')!;
+  assert.deepEqual({ ...pca.points, file: '' }, { file: '', dtype: 'float32', rows: 1257 + 540 + 540, columns: 2 });
+  const points = readFileSync(path.join(runs, runId, ANALYSIS_DIR, pca.points.file));
+  assert.ok(points.equals(readFileSync(path.join(runs, reference, ANALYSIS_DIR, expectedPca.points.file))));
+  assert.deepEqual(pca.explainedVarianceRatio, expectedPca.explainedVarianceRatio);
+  assert.ok(pca.explainedVarianceRatio![0]! > 0.1);
+
+  // Label suggestions for the unlabeled test images, from their train-split neighbours in the tensor's space.
+  assert.deepEqual(analysis.neighbours?.referenceBenchmarks, ['train']);
+  assert.equal(analysis.suggestions.length, 540);
+  assert.deepEqual(analysis.suggestions, expected.suggestions);
+  const digits = JSON.parse(readFileSync(path.join(workspace.dir, 'data', 'digits.json'), 'utf8')) as { y: number[]; test_index: number[] };
+  const right = analysis.suggestions.filter((s) => s.suggestedLabel === String(digits.y[digits.test_index[s.sample.index]!])).length;
+  t.diagnostic(`suggestions from the hidden tensor: ${(right / 540).toFixed(4)} right; neighbour majority ${analysis.suggestionAccuracy?.value.toFixed(4)}; reference ${REFERENCE_KNN5}`);
+  assert.ok(right / 540 >= REFERENCE_KNN5, `suggestion accuracy ${right / 540}`);
+  assert.ok(analysis.suggestionAccuracy!.value >= REFERENCE_KNN5);
 });
