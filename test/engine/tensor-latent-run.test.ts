@@ -1,9 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseModelSignature } from '../../engine/onnx/model-signature';
+import { loadEvalConfig } from '../../engine/config/load-config';
+import { prepareEvaluation } from '../../engine/runner/prepare-evaluation';
+import { runModelFile } from '../../engine/runner/session-model';
 import { ANALYSIS_DIR, analysisSchema, type Analysis } from '../../shared/analysis-types';
 import { copyExample, evaluate, evalensSync, readManifest, readRecords, writeConfig } from '../helpers/eval-runs';
 import { ROOT } from '../helpers/paths';
@@ -116,4 +120,21 @@ test('evalens analyze projects and suggests labels from the hidden tensor, as fr
   t.diagnostic(`suggestions from the hidden tensor: ${(right / 540).toFixed(4)} right; neighbour majority ${analysis.suggestionAccuracy?.value.toFixed(4)}; reference ${REFERENCE_KNN5}`);
   assert.ok(right / 540 >= REFERENCE_KNN5, `suggestion accuracy ${right / 540}`);
   assert.ok(analysis.suggestionAccuracy!.value >= REFERENCE_KNN5);
+});
+
+test("the edited copy is written once per model and tensors, reused when the run resumes, and a stale one is removed", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evalens-run-copy-'));
+  try {
+    writeFileSync(path.join(dir, 'model.0123456789abcdef.onnx'), 'a copy made for an older model');
+    const prepared = await prepareEvaluation(loadEvalConfig(workspace.hidden));
+    const file = await runModelFile(prepared, dir);
+    assert.deepEqual(readdirSync(dir), [path.basename(file)]);
+    const written = statSync(file);
+    assert.equal(await runModelFile(await prepareEvaluation(loadEvalConfig(workspace.hidden)), dir), file);
+    assert.equal(statSync(file).mtimeMs, written.mtimeMs, 'reused, not written again');
+    // Without a tensor latent the session opens the bound model itself.
+    assert.equal(await runModelFile(await prepareEvaluation(loadEvalConfig(workspace.original)), dir), path.join(workspace.dir, 'digits_cnn.onnx'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
