@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { WebviewMessage } from '../../shared/webview-protocol';
+import { readAnalysis } from '../../engine/analysis/analysis-store';
 import type { RunStore } from '../../engine/runs/run-store';
 import type { EvalensContext } from '../context';
 import { cliErrorMessage, runEngineCli } from '../engine-cli';
@@ -23,22 +24,38 @@ export async function analyzeRun(ctx: EvalensContext, store: RunStore, message: 
   return { ok: false, error: result.code === null ? 'The analysis was cancelled.' : `The analysis failed: ${cliErrorMessage(result)}` };
 }
 
-/** Asks where, then has `evalens analyze --suggest-labels <file>` write the suggestions CSV there. */
-export async function exportSuggestions(ctx: EvalensContext, store: RunStore, message: Extract<WebviewMessage, { type: 'exportSuggestions' }>): Promise<void> {
+/**
+ * Asks where, then has `evalens analyze --suggest-labels <file>` write the suggestions CSV there.
+ * That analyses the run again (seeded: the same results), so a UMAP the analysis has is asked
+ * for again, or the report would lose it. True when the CSV was written (the analysis was then rewritten).
+ */
+export async function exportSuggestions(ctx: EvalensContext, store: RunStore, message: Extract<WebviewMessage, { type: 'exportSuggestions' }>): Promise<boolean> {
   const defaultUri = vscode.Uri.file(path.join(workspaceDir(store), `suggested-labels-${message.runId}.csv`));
   const target = await vscode.window.showSaveDialog({ defaultUri, filters: { CSV: ['csv'] }, saveLabel: 'Export suggestions', title: `Suggested labels of run ${message.runId}` });
-  if (target === undefined) return;
-  const args = ['analyze', message.runId, '--suggest-labels', target.fsPath, '--json', '--runs-dir', store.root];
+  if (target === undefined) return false;
+  const umap = hasUmap(store, message.runId) ? ['--umap'] : [];
+  const args = ['analyze', message.runId, ...umap, '--suggest-labels', target.fsPath, '--json', '--runs-dir', store.root];
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Writing the suggested labels of run ${message.runId}…`, cancellable: true }, (_, token) =>
     runEngineCli(ctx.extensionPath, args, { cwd: workspaceDir(store), log: ctx.output, token }),
   );
   if (result.code !== 0) {
     void vscode.window.showErrorMessage(`Exporting the suggested labels of run ${message.runId} failed: ${cliErrorMessage(result)}`, 'Show Logs').then((c) => c && ctx.output.show());
-    return;
+    return false;
   }
-  const choice = await vscode.window.showInformationMessage(`Suggested labels of run ${message.runId} written to ${target.fsPath}.`, 'Open', 'Reveal');
-  if (choice === 'Open') await vscode.window.showTextDocument(target);
-  else if (choice === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', target);
+  void vscode.window.showInformationMessage(`Suggested labels of run ${message.runId} written to ${target.fsPath}.`, 'Open', 'Reveal').then(async (choice) => {
+    if (choice === 'Open') await vscode.window.showTextDocument(target);
+    else if (choice === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', target);
+  });
+  return true;
+}
+
+function hasUmap(store: RunStore, runId: string): boolean {
+  try {
+    return readAnalysis(store, runId)?.projections.some((p) => p.method === 'umap') ?? false;
+  } catch {
+    // An unreadable analysis is rebuilt by the export: PCA only, as a plain analyze would.
+    return false;
+  }
 }
 
 function workspaceDir(store: RunStore): string {

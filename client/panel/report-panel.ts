@@ -129,7 +129,9 @@ class ReportPanel {
         if (result.ok) return this.sendReport();
         this.send({ type: 'notice', level: 'error', message: result.error });
       },
-      exportSuggestions: (m) => exportSuggestions(ctx, watcher.store(), m),
+      exportSuggestions: async (m) => {
+        if (await exportSuggestions(ctx, watcher.store(), m)) return this.sendReport();
+      },
     });
     const visibility = panel.onDidChangeViewState(() => {
       if (!panel.visible) this.ready = false;

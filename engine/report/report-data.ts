@@ -1,7 +1,12 @@
-import type { BenchmarkReport, Cell, OutputReport, ReportData, SampleErrorData, TableColumn } from '../../shared/report-data';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { ANALYSIS_FILE, type Analysis } from '../../shared/analysis-types';
+import type { BenchmarkReport, Cell, OutputReport, ReportAnalysis, ReportData, SampleErrorData, TableColumn } from '../../shared/report-data';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
 import { classProbabilitiesInto, positiveProbability } from '../metrics/activations';
 import { GrowableArray } from '../metrics/growable';
+import { analysisDir, readAnalysis } from '../analysis/analysis-store';
+import { readMatrix } from '../analysis/matrix-file';
 import type { RunStore } from '../runs/run-store';
 import { binaryClassRows, matrixOf, perClassRows } from './class-rows';
 import { binaryCurves, oneVsRestCurves } from './curves';
@@ -23,6 +28,9 @@ export async function buildReportData(store: RunStore, manifest: RunManifest): P
   const textOutputs = Object.entries(manifest.outputs).flatMap(([name, b]) => (b.role === 'prediction' && b.task === 'text' ? [name] : []));
   const builders = new Map(manifest.benchmarks.map((b) => [b.name, new BenchmarkBuilder(outputs)]));
   const sampleErrors: SampleErrorData[] = [];
+  const analysis = analysisOf(store, manifest.runId);
+  // Which sample-table row each embedding row is: the analysis's points are embedding rows.
+  const embedded = analysis?.status === 'completed' ? new EmbeddedRows() : undefined;
 
   const reader = store.recordReader(manifest);
   const visit = (record: SampleRecord) => {
@@ -32,6 +40,7 @@ export async function buildReportData(store: RunStore, manifest: RunManifest): P
       builder = new BenchmarkBuilder(outputs);
       builders.set(record.benchmark, builder);
     }
+    if (embedded !== undefined && record.embeddingRow !== undefined) embedded.add(record.embeddingRow, record.benchmark, builder.rows);
     builder.add(record);
     if (record.error !== undefined) {
       const { component, message, location } = record.error;
@@ -63,7 +72,104 @@ export async function buildReportData(store: RunStore, manifest: RunManifest): P
         source: source === undefined ? {} : { subset: source.subset, dataset: source.dataset, sampleCount: source.sampleCount, seed: source.seed },
       });
     }),
+    ...(analysis === undefined ? {} : { analysis: reportAnalysis(store, manifest.runId, analysis, embedded, [...builders.keys()]) }),
   };
+}
+
+/** The run's analysis, if it has one; one that cannot be read is shown as a failed analysis saying why. */
+function analysisOf(store: RunStore, runId: string): Analysis | undefined {
+  try {
+    return readAnalysis(store, runId);
+  } catch (error) {
+    // Dated by the file, the one trace of when it was written.
+    const written = statSync(path.join(analysisDir(store, runId), ANALYSIS_FILE), { throwIfNoEntry: false })?.mtime ?? new Date();
+    return failedAnalysis(runId, error instanceof Error ? error.message : String(error), written.toISOString());
+  }
+}
+
+function failedAnalysis(runId: string, error: string, createdAt: string): Analysis {
+  return {
+    schemaVersion: 1,
+    runId,
+    status: 'failed',
+    createdAt,
+    durationMs: 0,
+    error,
+    warnings: [],
+    latent: null,
+    projections: [],
+    neighbours: null,
+    suggestions: [],
+    suggestionAccuracy: null,
+    mistakes: [],
+    nearDuplicates: { threshold: 1, pairs: [] },
+    exactDuplicates: [],
+    slices: { minSupport: 1, seed: 0, items: [] },
+  };
+}
+
+/** Embedding row → benchmark and sample-table row, gathered while the records are read. */
+class EmbeddedRows {
+  private readonly embeddingRows = new GrowableArray((n) => new Int32Array(n));
+  private readonly tableRows = new GrowableArray((n) => new Int32Array(n));
+  private readonly benchmarkOf = new GrowableArray((n) => new Int32Array(n));
+  private readonly benchmarkNames: string[] = [];
+
+  add(embeddingRow: number, benchmark: string, tableRow: number): void {
+    let b = this.benchmarkNames.indexOf(benchmark);
+    if (b < 0) b = this.benchmarkNames.push(benchmark) - 1;
+    this.embeddingRows.push(embeddingRow);
+    this.tableRows.push(tableRow);
+    this.benchmarkOf.push(b);
+  }
+
+  /** Per embedding row below `rows`: its benchmark's index in `benchmarks` and its table row, −1 where no record has it. */
+  byEmbeddingRow(rows: number, benchmarks: readonly string[]): { benchmark: Int32Array; row: Int32Array } {
+    const benchmark = new Int32Array(rows).fill(-1);
+    const row = new Int32Array(rows).fill(-1);
+    const index = this.benchmarkNames.map((name) => benchmarks.indexOf(name));
+    const embeddingRows = this.embeddingRows.values();
+    for (let k = 0; k < embeddingRows.length; k++) {
+      const e = embeddingRows[k]!;
+      if (e >= rows) continue;
+      benchmark[e] = index[this.benchmarkOf.values()[k]!]!;
+      row[e] = this.tableRows.values()[k]!;
+    }
+    return { benchmark, row };
+  }
+}
+
+/**
+ * The analysis as the report shows it: its summary as stored, and its projections read from
+ * their matrix files with every point tied to its sample-table row. A projection that cannot be
+ * read makes the analysis failed, with the reason: a scatter that silently lost points would mislead.
+ */
+function reportAnalysis(store: RunStore, runId: string, analysis: Analysis, embedded: EmbeddedRows | undefined, benchmarks: readonly string[]): ReportAnalysis {
+  const { status, createdAt, durationMs, error, warnings, latent, suggestions, suggestionAccuracy, mistakes, nearDuplicates, exactDuplicates, slices } = analysis;
+  const summary = { status, createdAt, durationMs, ...(error === undefined ? {} : { error }), warnings, latent, suggestions, suggestionAccuracy, mistakes, nearDuplicates, exactDuplicates, slices };
+  const empty = { ...summary, points: { benchmark: [], row: [] }, projections: [] };
+  if (status !== 'completed' || embedded === undefined || analysis.projections.length === 0) return empty;
+  try {
+    const rows = Math.max(...analysis.projections.map((p) => p.points.rows));
+    const owners = embedded.byEmbeddingRow(rows, benchmarks);
+    // Points whose sample has no record (a run edited since) are left out, from every projection alike.
+    const kept: number[] = [];
+    for (let e = 0; e < rows; e++) if (owners.benchmark[e]! >= 0) kept.push(e);
+    const projections = analysis.projections.map(({ points, ...projection }) => {
+      const matrix = readMatrix(path.join(analysisDir(store, runId), points.file), points);
+      if (points.columns !== 2 || points.rows !== rows) throw new Error(`${points.file} holds ${points.rows} × ${points.columns} values, not ${rows} 2-D points`);
+      const values = matrix.data;
+      return { ...projection, x: kept.map((e) => round(values[2 * e]!)), y: kept.map((e) => round(values[2 * e + 1]!)) };
+    });
+    return { ...summary, points: { benchmark: kept.map((e) => owners.benchmark[e]!), row: kept.map((e) => owners.row[e]!) }, projections };
+  } catch (readError) {
+    return { ...empty, status: 'failed', error: `The projections could not be read: ${readError instanceof Error ? readError.message : String(readError)}` };
+  }
+}
+
+/** 5 significant digits: finer than a scatter's pixels, and a third of the JSON of a float's full digits. */
+function round(value: number): number {
+  return Number(value.toPrecision(5));
 }
 
 interface ConfigSnapshot {

@@ -1,7 +1,9 @@
 /**
  * `npm run screenshots`: PNGs of the Evaluations view (live progress, a failed run, an empty
- * store) and of the report (digits, binary, regression, a comparison) in VS Code's dark,
- * light and high-contrast themes, into test-results/screenshots/. Look at every one.
+ * store) and of the report (digits, binary, regression, a comparison, the insights of an
+ * analysed run: latent scatter hovered, slices, suggestions, mistakes, duplicates; a run not
+ * analysed, one whose analysis failed) in VS Code's dark, light and high-contrast themes, into
+ * test-results/screenshots/. Look at every one.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { binaryReport, digitsReport, regressionReport, runRows } from './fixture
 import { launchBrowser, openWebview, type WebviewPage } from './harness';
 import { THEMES } from './themes';
 import { comparisonFixture } from './comparison-fixture';
+import { analysedDigitsReport, failedAnalysisReport } from './analysis-fixture';
 
 const OUT = path.join(ROOT, 'test-results', 'screenshots');
 mkdirSync(OUT, { recursive: true });
@@ -18,6 +21,7 @@ mkdirSync(OUT, { recursive: true });
 async function main(): Promise<void> {
 const [digits, binary, regression] = [await digitsReport(), await binaryReport(), await regressionReport()];
 const comparison = await comparisonFixture();
+const [analysed, failed] = [await analysedDigitsReport(), await failedAnalysisReport()];
 const rows = runRows(digits.run, binary.run, regression.run);
 const browser = await launchBrowser();
 
@@ -57,6 +61,32 @@ for (const theme of THEMES) {
     },
   });
   await shoot('report-regression', 'report', theme, [{ type: 'report', data: regression }], report);
+  // The insights alone (the report's other sections are above): the scatter with a point hovered, then the lists.
+  const insights = (colorBy: string) => async (view: WebviewPage) => {
+    await view.page.locator('evalens-latent-scatter select[data-control="color-by"]').selectOption(colorBy);
+    await view.page.evaluate(`document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-insights').scrollIntoView()`);
+    const box = (await view.page.locator('evalens-scatter canvas').boundingBox())!;
+    const at = await view.page.locator('evalens-scatter').evaluate((s) => (s as unknown as { positionOf(i: number): { x: number; y: number } }).positionOf(7));
+    await view.page.mouse.move(box.x + at.x, box.y + at.y);
+  };
+  await shoot('insights-label', 'report', theme, [{ type: 'report', data: analysed }], { width: 1280, height: 1500, fullPage: false, prepare: insights('logits.true_label') });
+  await shoot('insights-loss', 'report', theme, [{ type: 'report', data: analysed }], { width: 1280, height: 900, fullPage: false, prepare: insights('loss.cross_entropy') });
+  await shoot('insights-lists', 'report', theme, [{ type: 'report', data: analysed }], {
+    width: 1280,
+    height: 1800,
+    fullPage: false,
+    prepare: async (view) => view.page.evaluate(`document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-insights').shadowRoot.querySelector('evalens-slices-table').scrollIntoView()`),
+  });
+  await shoot('insights-absent', 'report', theme, [{ type: 'report', data: digits }], {
+    ...report,
+    fullPage: false,
+    prepare: async (view) => view.page.evaluate(`document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-insights').scrollIntoView()`),
+  });
+  await shoot('insights-failed', 'report', theme, [{ type: 'report', data: failed }], {
+    ...report,
+    fullPage: false,
+    prepare: async (view) => view.page.evaluate(`document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-insights').scrollIntoView()`),
+  });
   await shoot('report-compare', 'report', theme, [{ type: 'report', data: comparison.report }, { type: 'comparison', data: comparison.comparison }], { ...report, height: 1400, fullPage: false });
 }
 await browser.close();

@@ -212,8 +212,9 @@ export class ScatterCanvasElement extends LitElement {
   };
 
   private readonly onClick = (event: MouseEvent) => {
+    // The point the tooltip names: a click's coordinates are whole pixels, a pointer move's are not, and close points would differ.
     const box = (event.currentTarget as HTMLCanvasElement).getBoundingClientRect();
-    const index = this.pointAt(event.clientX - box.left, event.clientY - box.top);
+    const index = this.active >= 0 ? this.active : this.pointAt(event.clientX - box.left, event.clientY - box.top);
     if (index >= 0) this.choose(index);
   };
 

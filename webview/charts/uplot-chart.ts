@@ -29,7 +29,7 @@ export interface ChartSpec {
 }
 
 /** Series colours from VS Code's chart and terminal palettes, so every theme (high contrast included) supplies them. */
-export const PALETTE = [
+const PALETTE = [
   '--vscode-charts-blue',
   '--vscode-charts-orange',
   '--vscode-charts-green',

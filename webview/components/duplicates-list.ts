@@ -5,7 +5,7 @@ import { formatCount, formatScore, shortHash } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
-import { PAGE_ROWS, sampleLink } from './sample-link';
+import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
 
 /**
  * Samples that are the same input (equal input hashes; across a training and an evaluation
@@ -52,7 +52,7 @@ export class DuplicatesListElement extends LitElement {
                 </tbody>
               </table>
             </div>
-            ${groups.length > this.groupLimit ? html`<button class="action more" @click=${() => (this.groupLimit += PAGE_ROWS)}>Show more of ${formatCount(groups.length - this.groupLimit)}</button>` : nothing}`}
+            ${moreButton(groups.length - this.groupLimit, () => (this.groupLimit += PAGE_ROWS))}`}
       <h3>Near duplicates (cosine similarity ≥ ${formatScore(threshold)})</h3>
       ${pairs.length === 0
         ? html`<p class="muted">No pair of samples is that similar.</p>`
@@ -72,7 +72,7 @@ export class DuplicatesListElement extends LitElement {
                 </tbody>
               </table>
             </div>
-            ${pairs.length > this.pairLimit ? html`<button class="action more" @click=${() => (this.pairLimit += PAGE_ROWS)}>Show more of ${formatCount(pairs.length - this.pairLimit)}</button>` : nothing}`}
+            ${moreButton(pairs.length - this.pairLimit, () => (this.pairLimit += PAGE_ROWS))}`}
     </section>`;
   }
 }

@@ -46,12 +46,12 @@ export class InsightsSectionElement extends LitElement {
     return html`<section aria-labelledby="insights" data-analysis=${analysis.status}>
         <h2 id="insights">Insights</h2>
         <p class="muted" data-figure="analysis">
-          Analysed ${formatDateTime(analysis.createdAt)} in ${formatDuration(analysis.durationMs)}${latent === null
+          ${analysis.status === 'failed' ? `Last analysis ${formatDateTime(analysis.createdAt)}` : `Analysed ${formatDateTime(analysis.createdAt)} in ${formatDuration(analysis.durationMs)}`}${latent === null
             ? ''
             : ` · latent output ${latent.output}, ${latent.dim} dimensions, ${formatCount(latent.rows)} samples`}
         </p>
         ${analysis.status === 'failed'
-          ? html`<div class="notice error" role="alert" data-notice="analysis-error">${icon('error')}<span>The analysis failed: ${analysis.error ?? 'no reason was recorded'}. The run itself is unchanged.</span></div>`
+          ? html`<div class="notice error" role="alert" data-notice="analysis-error">${icon('error')}<span>The analysis failed: ${(analysis.error ?? 'no reason was recorded').replace(/\.$/, '')}. The run itself is unchanged.</span></div>`
           : analysis.error === undefined
             ? nothing
             : html`<div class="notice warning" role="status">${icon('warning')}<span>${analysis.error}</span></div>`}

@@ -1,7 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { ReportAnalysis, ReportProjection } from '../../shared/report-data';
 import { colorOptions, defaultColorKey, pointColoring, pointValue, pointValues, type ColorOption, type PointColoring } from '../analysis/point-colors';
-import { PALETTE } from '../charts/uplot-chart';
 import '../charts/scatter-canvas';
 import type { PointEvent, ScatterCanvasElement, ScatterPoints } from '../charts/scatter-canvas';
 import type { ReportState } from '../state/report-state';
@@ -11,6 +10,22 @@ import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
 
+/**
+ * Category colours from the theme's chart and terminal colours: ten hues apart in each theme
+ * (the curve charts' bright blue would pass for the first blue among 10 classes of points).
+ */
+const PALETTE = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-red',
+  '--vscode-charts-purple',
+  '--vscode-charts-yellow',
+  '--vscode-terminal-ansiCyan',
+  '--vscode-terminal-ansiMagenta',
+  '--vscode-terminal-ansiBrightGreen',
+  '--vscode-terminal-ansiBrightYellow',
+];
 /** Gradient of numeric colourings, low to high, from the theme's chart colours. */
 const GRADIENT = ['--vscode-charts-blue', '--vscode-charts-purple', '--vscode-charts-red'];
 /** Right and wrong read as the theme's pass and fail colours, not as two arbitrary categories. */

@@ -5,7 +5,7 @@ import { formatCount, formatPercent, formatScore } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
-import { PAGE_ROWS, sampleLink } from './sample-link';
+import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
 
 /**
  * Labeled samples whose given label is likely wrong (confident learning: the model is more sure
@@ -57,9 +57,7 @@ export class MistakesListElement extends LitElement {
                 </tbody>
               </table>
             </div>
-            ${mistakes.length > shown.length
-              ? html`<button class="action more" @click=${() => (this.limit += PAGE_ROWS)}>Show ${Math.min(PAGE_ROWS, mistakes.length - shown.length)} more of ${formatCount(mistakes.length - shown.length)}</button>`
-              : nothing}`}
+            ${moreButton(mistakes.length - shown.length, () => (this.limit += PAGE_ROWS))}`}
     </section>`;
   }
 }

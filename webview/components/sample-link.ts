@@ -1,6 +1,7 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { SampleRef } from '../../shared/analysis-types';
 import type { ReportState } from '../state/report-state';
+import { formatCount } from '../format';
 
 /**
  * A sample an insight names (suggestion, mistake, duplicate, slice), as a link that opens its
@@ -26,3 +27,8 @@ export function sampleLink(state: ReportState, ref: SampleRef) {
 
 /** Rows shown at first, and added by each "Show more": long lists stay quick to render. */
 export const PAGE_ROWS = 50;
+
+/** The "Show more" of a list that holds `left` more rows than it shows; nothing when it shows them all. */
+export function moreButton(left: number, more: () => void) {
+  return left <= 0 ? nothing : html`<button class="action more" @click=${more}>Show ${formatCount(Math.min(PAGE_ROWS, left))} more (${formatCount(left)} not shown)</button>`;
+}

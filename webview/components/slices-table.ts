@@ -6,7 +6,7 @@ import { formatCount, formatScore } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
-import { PAGE_ROWS } from './sample-link';
+import { moreButton, PAGE_ROWS } from './sample-link';
 
 type Slice = ReportAnalysis['slices']['items'][number];
 
@@ -29,15 +29,18 @@ export class SlicesTableElement extends LitElement {
   override render() {
     const slices = this.state.report?.analysis?.slices;
     if (slices === undefined) return nothing;
-    const metrics = [...new Set(slices.items.flatMap((s) => Object.keys(s.metrics)))];
-    const shown = slices.items.slice(0, this.limit);
+    // Slices of unlabeled samples have no metric to show: left out, and counted.
+    const items = slices.items.filter((s) => Object.values(s.metrics).some((m) => m.value !== null));
+    const unscored = slices.items.length - items.length;
+    const metrics = [...new Set(items.flatMap((s) => Object.keys(s.metrics)))];
+    const shown = items.slice(0, this.limit);
     return html`<section aria-labelledby="slices">
       <h2 id="slices">Weakest slices</h2>
-      ${slices.items.length === 0
-        ? html`<p class="muted">No metadata slice has ${slices.minSupport} samples or more.</p>`
+      ${items.length === 0
+        ? html`<p class="muted">No scored metadata slice has ${slices.minSupport} samples or more.</p>`
         : html`<p class="muted">
               By metadata value, and by quantile bin of numeric metadata; slices of at least ${slices.minSupport} samples, weakest first. Intervals: 95%, Wilson for
-              proportions, bootstrap (seed ${slices.seed}) otherwise.
+              proportions, bootstrap (seed ${slices.seed}) otherwise.${unscored > 0 ? ` ${formatCount(unscored)} slices of unlabeled samples have no metric and are not listed.` : ''}
             </p>
             <div class="scroll-x">
               <table class="data" data-table="slices" aria-label="Slices, weakest first">
@@ -68,9 +71,7 @@ export class SlicesTableElement extends LitElement {
                 </tbody>
               </table>
             </div>
-            ${slices.items.length > shown.length
-              ? html`<button class="action more" @click=${() => (this.limit += PAGE_ROWS)}>Show ${Math.min(PAGE_ROWS, slices.items.length - shown.length)} more of ${formatCount(slices.items.length - shown.length)}</button>`
-              : nothing}`}
+            ${moreButton(items.length - shown.length, () => (this.limit += PAGE_ROWS))}`}
     </section>`;
   }
 }

@@ -6,7 +6,7 @@ import { icon } from './icon';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
-import { PAGE_ROWS, sampleLink } from './sample-link';
+import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
 
 /**
  * What the labeled neighbours say about each unlabeled sample: a suggested label and how far
@@ -72,9 +72,7 @@ export class SuggestionsTableElement extends LitElement {
                 </tbody>
               </table>
             </div>
-            ${suggestions.length > shown.length
-              ? html`<button class="action more" @click=${() => (this.limit += PAGE_ROWS)}>Show ${Math.min(PAGE_ROWS, suggestions.length - shown.length)} more of ${formatCount(suggestions.length - shown.length)}</button>`
-              : nothing}`}
+            ${moreButton(suggestions.length - shown.length, () => (this.limit += PAGE_ROWS))}`}
     </section>`;
   }
 }
