@@ -1,12 +1,35 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { CHROMIUM, CODE_SERVER, NODE24_BIN } from './e2e-tools';
+import { ROOT } from '../helpers/paths';
+import { CHROMIUM, CODE_SERVER, NODE24_BIN, TOOLS } from './e2e-tools';
 
 const env = () => ({ ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` });
+
+/**
+ * The extension packaged as a .vsix, once per build: every e2e file of a test run installs
+ * the same package (vsce takes about 40 s here), rebuilt only when dist/ or the manifest changed.
+ */
+export function packagedExtension(): string {
+  const vsix = path.join(TOOLS, 'evalens-e2e.vsix');
+  const inputs = ['package.json', 'dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/webview.css'].map((f) => path.join(ROOT, f));
+  const newest = Math.max(...inputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : Number.POSITIVE_INFINITY)));
+  if (existsSync(vsix) && statSync(vsix).mtimeMs > newest) return vsix;
+  const packaged = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
+  if (packaged.status !== 0) throw new Error(`vsce could not package the extension: ${packaged.stderr}`);
+  return vsix;
+}
+
+/** A folder for one e2e file's screenshots, `test-results/e2e/<prefix>-*.png`, cleared of that file's earlier ones only. */
+export function screenshotsFor(prefix: string): (name: string) => string {
+  const dir = path.join(ROOT, 'test-results', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) if (name.startsWith(`${prefix}-`)) rmSync(path.join(dir, name), { force: true });
+  return (name) => path.join(dir, `${prefix}-${name}.png`);
+}
 
 /** Installs a .vsix into a fresh extensions folder; returns it. */
 export function installExtension(vsix: string): { extensionsDir: string; userDataDir: string } {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import { CLI, ROOT } from '../helpers/paths';
-import { ensureTools, TOOLS } from './e2e-tools';
-import { installExtension, waitFor, Workbench } from './code-server';
+import { ensureTools } from './e2e-tools';
+import { installExtension, packagedExtension, screenshotsFor, waitFor, Workbench } from './code-server';
 
 /**
  * The Evalens panel in a real VS Code workbench (code-server), driven by Chromium: the
@@ -17,17 +17,14 @@ import { installExtension, waitFor, Workbench } from './code-server';
  * after the modal confirmation. Screenshots go to test-results/e2e/panel-*.png.
  */
 
-const SHOTS = path.join(ROOT, 'test-results', 'e2e');
-const shot = (name: string) => path.join(SHOTS, `panel-${name}.png`);
+const shot = screenshotsFor('panel');
 const tools = ensureTools((line) => console.log(`# e2e: ${line}`));
 const VIEW = 'evalens-runs-view';
 let vsix: string | undefined;
 
 before(() => {
   if (!tools.ok) return;
-  vsix = path.join(TOOLS, 'evalens-e2e-panel.vsix');
-  const packaged = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(packaged.status, 0, packaged.stderr);
+  vsix = packagedExtension();
 });
 
 after(() => undefined);

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { integrationTestReportSchema } from '../../shared/integration-test-report';
 import { CLI, ROOT } from '../helpers/paths';
-import { ensureTools, TOOLS } from './e2e-tools';
-import { installExtension, waitFor, Workbench } from './code-server';
+import { ensureTools } from './e2e-tools';
+import { installExtension, packagedExtension, screenshotsFor, waitFor, Workbench } from './code-server';
 
 /**
  * The Test Explorer in a real VS Code workbench (code-server): a copy of the example whose
@@ -18,16 +18,13 @@ import { installExtension, waitFor, Workbench } from './code-server';
  * test-results/e2e/test-explorer-*.png.
  */
 
-const SHOTS = path.join(ROOT, 'test-results', 'e2e');
+const shot = screenshotsFor('test-explorer');
 const tools = ensureTools((line) => console.log(`# e2e: ${line}`));
 let dirs: { extensionsDir: string; userDataDir: string } | undefined;
 
 before(() => {
   if (!tools.ok) return;
-  const vsix = path.join(TOOLS, 'evalens-e2e-test-explorer.vsix');
-  const packaged = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(packaged.status, 0, packaged.stderr);
-  dirs = installExtension(vsix);
+  dirs = installExtension(packagedExtension());
 });
 
 const IMAGE_ENCODER = 'encode: (index, subset) => Float32Array.from(pixels(index, subset.data)),';
@@ -232,7 +229,7 @@ test('Test Explorer: each check and component shows its state, a failure shows a
     const gutter = await gutterIcons(wb);
     assert.equal(gutter.get(imageLine), 'failed', `gutter: ${JSON.stringify([...gutter])}`);
     await expandOnly(wb, ['nan.integration.ts', 'input:image']);
-    await wb.screenshot(path.join(SHOTS, 'test-explorer-failed.png'));
+    await wb.screenshot(shot('failed'));
 
     // 2. The example: re-running one component from the Test Explorer runs the whole test; every item passes.
     await wb.openFile('digits.integration.ts');
@@ -255,7 +252,7 @@ test('Test Explorer: each check and component shows its state, a failure shows a
     assert.deepEqual(await inlineMessagesNear(wb, logitsLine), []);
     assert.equal((await gutterIcons(wb)).get(logitsLine), 'passed');
     await expandOnly(wb, ['digits.integration.ts', 'output:logits']);
-    await wb.screenshot(path.join(SHOTS, 'test-explorer-passed.png'));
+    await wb.screenshot(shot('passed'));
 
     // 3. A slow test cancelled from the Test Explorer's title bar: its child process ends.
     const slow = path.join(dir, 'slow.integration.ts');
@@ -269,9 +266,9 @@ test('Test Explorer: each check and component shows its state, a failure shows a
     assert.ok(Date.now() - cancelledAt < 5_000);
     rows = await testTree(wb);
     assert.equal(under(rows, 'slow.integration.ts')[0]!.state, 'skipped');
-    await wb.screenshot(path.join(SHOTS, 'test-explorer-cancelled.png'));
+    await wb.screenshot(shot('cancelled'));
   } catch (error) {
-    await wb.screenshot(path.join(SHOTS, 'test-explorer-failure.png'));
+    await wb.screenshot(shot('failure'));
     throw error;
   } finally {
     await wb.close();

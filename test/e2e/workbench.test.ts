@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers/paths';
-import { ensureTools, TOOLS } from './e2e-tools';
-import { installExtension, waitFor, Workbench } from './code-server';
+import { ensureTools } from './e2e-tools';
+import { installExtension, packagedExtension, screenshotsFor, waitFor, Workbench } from './code-server';
 
 /**
  * The extension in a real VS Code workbench (code-server), driven by Chromium: the packaged
@@ -15,17 +15,14 @@ import { installExtension, waitFor, Workbench } from './code-server';
  * Screenshots of each step go to test-results/e2e/.
  */
 
-const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const tools = ensureTools((line) => console.log(`# e2e: ${line}`));
 let dirs: { extensionsDir: string; userDataDir: string } | undefined;
 
+const shot = screenshotsFor('workbench');
+
 before(() => {
   if (!tools.ok) return;
-  rmSync(SHOTS, { recursive: true, force: true });
-  const vsix = path.join(TOOLS, 'evalens-e2e.vsix');
-  const packaged = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(packaged.status, 0, packaged.stderr);
-  dirs = installExtension(vsix);
+  dirs = installExtension(packagedExtension());
 });
 
 function workspace(): string {
@@ -52,7 +49,7 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     await wb.problems();
     await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /EV2\d\d/ }).first().waitFor({ timeout: 60_000 });
     const problems = await wb.problems();
-    await wb.screenshot(path.join(SHOTS, '1-problems.png'));
+    await wb.screenshot(shot('1-problems'));
     assert.ok(problems.some((p) => /nested|flat/i.test(p)), `Problems: ${problems.join(' | ')}`);
 
     await wb.openFile('digits.integration.ts');
@@ -67,7 +64,7 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
       await wb.page.waitForTimeout(1000);
     }
     await testTree.filter({ hasText: 'input:image' }).first().waitFor({ timeout: 5_000 });
-    await wb.screenshot(path.join(SHOTS, '2-test-explorer.png'));
+    await wb.screenshot(shot('2-test-explorer'));
     const rows = await testTree.allInnerTexts();
     assert.ok(rows.some((r) => r.includes('digits.integration.ts')), rows.join(' | '));
 
@@ -75,7 +72,7 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     await wb.pick('evalens.eval.json');
     await wb.acceptQuickInput('Evaluate which benchmarks?');
     await wb.notification(/completed: overall score/, 180_000);
-    await wb.screenshot(path.join(SHOTS, '3-evaluation-completed.png'));
+    await wb.screenshot(shot('3-evaluation-completed'));
     assert.equal(runsOf(dir).length, 1);
 
     // A slower evaluation to cancel part-way, then resume.
@@ -92,10 +89,10 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     await wb.command('Evalens: Evaluate…');
     await wb.pick('slow.eval.json');
     await wb.page.locator('.statusbar-item', { hasText: /samples?|\/s/ }).first().waitFor({ timeout: 60_000 });
-    await wb.screenshot(path.join(SHOTS, '4-evaluation-progress.png'));
+    await wb.screenshot(shot('4-evaluation-progress'));
     await wb.command('Evalens: Cancel Evaluation');
     await wb.notification(/cancelled/, 60_000);
-    await wb.screenshot(path.join(SHOTS, '5-cancelled.png'));
+    await wb.screenshot(shot('5-cancelled'));
     const slow = runsOf(dir).map((id) => JSON.parse(readFileSync(path.join(dir, '.evalens', 'runs', id, 'manifest.json'), 'utf8'))).find((m) => m.name === 'slow');
     assert.equal(slow.status, 'cancelled');
     assert.ok(slow.checkpoint.records > 0 && slow.checkpoint.records < 1257);
@@ -105,11 +102,11 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     const manifestFile = path.join(dir, '.evalens', 'runs', slow.runId, 'manifest.json');
     await waitFor(() => JSON.parse(readFileSync(manifestFile, 'utf8')).status === 'completed', 240_000, () => `run ${slow.runId} did not complete after resume`);
     await wb.notification(new RegExp(`run ${slow.runId} completed`), 30_000);
-    await wb.screenshot(path.join(SHOTS, '6-resumed.png'));
+    await wb.screenshot(shot('6-resumed'));
     const resumed = JSON.parse(readFileSync(manifestFile, 'utf8'));
     assert.equal(resumed.checkpoint.records, 1257);
   } catch (error) {
-    await wb.screenshot(path.join(SHOTS, 'failure-trusted.png'));
+    await wb.screenshot(shot('failure-trusted'));
     throw error;
   } finally {
     await wb.close();
@@ -120,7 +117,7 @@ test('untrusted workspace: diagnostics work, nothing runs user code', { timeout:
   if (!tools.ok) return t.skip(tools.reason);
   const dir = workspace();
   addBrokenScript(dir);
-  const wb = await Workbench.open(dir, installExtension(path.join(TOOLS, 'evalens-e2e.vsix')), { trusted: false });
+  const wb = await Workbench.open(dir, installExtension(packagedExtension()), { trusted: false });
   try {
     await wb.openFile('broken.integration.ts');
     // The code lens shows once the extension and its language server are up.
@@ -128,12 +125,12 @@ test('untrusted workspace: diagnostics work, nothing runs user code', { timeout:
     await wb.command('Evalens: Run Integration Test');
     const message = await wb.notification(/not trusted/, 30_000);
     assert.match(message, /Trust the workspace/);
-    await wb.screenshot(path.join(SHOTS, '7-untrusted.png'));
+    await wb.screenshot(shot('7-untrusted'));
     await wb.command('Evalens: Evaluate…');
     await wb.notification(/not trusted/, 30_000);
     assert.deepEqual(runsOf(dir), [], 'no run was created');
   } catch (error) {
-    await wb.screenshot(path.join(SHOTS, 'failure-untrusted.png'));
+    await wb.screenshot(shot('failure-untrusted'));
     throw error;
   } finally {
     await wb.close();
@@ -153,7 +150,7 @@ test('closing VS Code mid-run: the run is offered for resume on the next start; 
   );
   // Opened only after the language server was killed: its diagnostics come from the restarted one.
   writeFileSync(path.join(dir, 'shape.integration.ts'), readFileSync(path.join(dir, 'digits.integration.ts'), 'utf8').replace('shape: [1, 8, 8]', 'shape: [1, 8, 9]'));
-  const dirs = installExtension(path.join(TOOLS, 'evalens-e2e.vsix'));
+  const dirs = installExtension(packagedExtension());
   const first = await Workbench.open(dir, dirs, { trusted: true });
   try {
     await first.openFile('digits.integration.ts');
@@ -162,7 +159,7 @@ test('closing VS Code mid-run: the run is offered for resume on the next start; 
     await first.pick('evalens.eval.json');
     await first.page.locator('.statusbar-item', { hasText: /\/s/ }).first().waitFor({ timeout: 60_000 });
   } catch (error) {
-    await first.screenshot(path.join(SHOTS, 'failure-close.png'));
+    await first.screenshot(shot('failure-close'));
     throw error;
   } finally {
     await first.close();
@@ -177,7 +174,7 @@ test('closing VS Code mid-run: the run is offered for resume on the next start; 
   try {
     const offer = await second.notification(/interrupted when VS Code or its process stopped/, 60_000);
     assert.match(offer, new RegExp(runId!));
-    await second.screenshot(path.join(SHOTS, '8-resume-offer.png'));
+    await second.screenshot(shot('8-resume-offer'));
     await second.page.locator('.notification-toast .monaco-button', { hasText: /^Resume$/ }).first().click();
     await waitFor(() => JSON.parse(readFileSync(manifestFile, 'utf8')).status === 'completed', 240_000, () => 'the offered resume did not complete the run');
     assert.equal(JSON.parse(readFileSync(manifestFile, 'utf8')).checkpoint.records, 1257);
@@ -188,9 +185,9 @@ test('closing VS Code mid-run: the run is offered for resume on the next start; 
     await second.openFile('shape.integration.ts');
     await second.problems();
     await second.page.locator('.markers-panel .monaco-list-row', { hasText: /EV308/ }).first().waitFor({ timeout: 90_000 });
-    await second.screenshot(path.join(SHOTS, '9-server-restarted.png'));
+    await second.screenshot(shot('9-server-restarted'));
   } catch (error) {
-    await second.screenshot(path.join(SHOTS, 'failure-restart.png'));
+    await second.screenshot(shot('failure-restart'));
     throw error;
   } finally {
     await second.close();
