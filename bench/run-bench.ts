@@ -31,7 +31,7 @@ import { runnerNodeFlags } from '../engine/runner/supervisor';
 import { childPids, onlyRunId, peakRssKib, readManifest, tryReadManifest } from '../test/helpers/eval-runs';
 import { CLI, ROOT } from '../test/helpers/paths';
 import type { PlainLoopJob, PlainLoopResult } from './plain-loop';
-import { buildReportData } from '../engine/report/report-data';
+import { loadReportData, REPORT_CACHE } from '../engine/report/report-cache';
 import { RunStore } from '../engine/runs/run-store';
 import { largeDigitsRun } from '../test/helpers/report-fixtures';
 import { webviewBench } from './webview-bench';
@@ -400,16 +400,25 @@ async function report(): Promise<void> {
   const samples = 100_000;
   const { storeDir, runId } = await largeDigitsRun(samples);
   const store = new RunStore(storeDir);
-  const started = performance.now();
-  await buildReportData(store, store.read(runId));
-  const buildMs = performance.now() - started;
+  const timed = async (load: () => Promise<unknown>) => {
+    const started = performance.now();
+    await load();
+    return performance.now() - started;
+  };
+  // The webview bench analyses the run first (its latent scatter), so both sides time the same report.
   const view = await webviewBench(samples);
+  rmSync(path.join(store.runDir(runId), REPORT_CACHE), { force: true });
+  const buildMs = await timed(() => loadReportData(store, store.read(runId)));
+  const cachedMs = await timed(() => loadReportData(store, store.read(runId)));
   const firstRender = buildMs + view.firstRenderMs;
-  figures.report = { buildMs, ...view };
+  const reopen = cachedMs + view.firstRenderMs;
+  figures.report = { buildMs, cachedMs, ...view };
   rows.push(
-    { section: 'report', metric: `report data from the run store, ${fmt(samples)} samples`, value: `${fmt(buildMs, 0)} ms`, note: 'engine: one pass over the records, curves, sample table' },
+    { section: 'report', metric: `report data built from the run store, ${fmt(samples)} samples`, value: `${fmt(buildMs, 0)} ms`, note: 'engine: one pass over the records, curves, sample table; then kept in the run folder' },
+    { section: 'report', metric: 'report data read back from the run folder', value: `${fmt(cachedMs, 0)} ms`, note: `${fmt(buildMs / cachedMs, 1)}× faster; the panel builds it when it sees a run finish` },
     { section: 'report', metric: 'webview: report message to first rows drawn', value: `${fmt(view.firstRenderMs, 0)} ms`, note: 'validation, state, render' },
-    { section: 'report', metric: 'first render, end to end / goal 1 s', value: fmt(firstRender / 1000, 2), note: `${fmt(firstRender, 0)} ms: ${firstRender < 1000 ? 'met' : 'MISSED'}` },
+    { section: 'report', metric: 'first render, data kept / goal 1 s', value: fmt(reopen / 1000, 2), note: `${fmt(reopen, 0)} ms: ${reopen < 1000 ? 'met' : 'MISSED'}` },
+    { section: 'report', metric: 'first render, data built / goal 1 s', value: fmt(firstRender / 1000, 2), note: `${fmt(firstRender, 0)} ms: ${firstRender < 1000 ? 'met' : 'MISSED'} (a run finished while no window watched)` },
     { section: 'report', metric: 'sort the sample table / goal 200 ms', value: fmt(view.sortMs / 200, 2), note: `${fmt(view.sortMs, 0)} ms: ${view.sortMs < 200 ? 'met' : 'MISSED'}` },
     { section: 'report', metric: 'scroll frame times', value: `${fmt(view.scrollFrameMs.median, 1)} ms median`, note: `p95 ${fmt(view.scrollFrameMs.p95, 1)} ms, max ${fmt(view.scrollFrameMs.max, 1)} ms (16.7 ms = 60 fps)` },
     { section: 'report', metric: 'webview JS heap', value: `${fmt(view.heapMb, 0)} MB`, note: 'after a garbage collection, report shown' },

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EvalensContext } from '../context';
 import { LiveProgressTracker } from './live-progress';
 import { ReportPanels } from './report-panel';
+import { ReportPrebuilder } from './report-prebuild';
 import { RunStoreWatcher } from './run-store-watcher';
 import { EvaluationsView } from './runs-view';
 import type { ActionParts } from './run-actions';
@@ -19,6 +20,6 @@ export function registerPanel(ctx: EvalensContext): Panel {
   const progress = new LiveProgressTracker(ctx, watcher);
   const reports = new ReportPanels(ctx, watcher);
   const view = new EvaluationsView(ctx, watcher, progress, reports.actions);
-  const parts = [view, reports, progress, watcher];
+  const parts = [view, reports, progress, new ReportPrebuilder(ctx, watcher), watcher];
   return { view, reports, actions: reports.actions, dispose: () => parts.forEach((p) => p.dispose()) };
 }

@@ -6,7 +6,7 @@ import type { RunManifest } from '../../shared/run-types';
 import type { ReportData } from '../../shared/report-data';
 import { reportPanelStateSchema, type HostMessage } from '../../shared/webview-protocol';
 import { analysisDir } from '../../engine/analysis/analysis-store';
-import { buildReportData } from '../../engine/report/report-data';
+import { loadReportData } from '../../engine/report/report-cache';
 import { compareRuns } from '../../engine/report/compare-runs';
 import type { EvalensContext } from '../context';
 import { analyzeRun, exportSuggestions } from './analysis-actions';
@@ -202,7 +202,7 @@ class ReportPanel {
       // An analysis leaves the manifest as it was: its file's time tells a new one.
       const analysed = statSync(path.join(analysisDir(store, this.runId), ANALYSIS_FILE), { throwIfNoEntry: false })?.mtimeMs ?? 0;
       const stamp = `${manifest.updatedAt} ${analysed}`;
-      if (this.sent?.stamp !== stamp) this.sent = { stamp, data: await buildReportData(store, manifest) };
+      if (this.sent?.stamp !== stamp) this.sent = { stamp, data: await loadReportData(store, manifest) };
       this.send({ type: 'report', data: this.sent.data });
     } while (this.stale);
     if (this.otherRunId !== undefined) await this.sendComparison();

@@ -9,7 +9,7 @@ import { defaultWebviewBundleDir, readWebviewBundle, reportHtml } from './html-r
 import { markdownReport } from './markdown-report';
 import { ParquetFileWriter } from './parquet-file-writer';
 import { inferPredictionOutputs, predictionOutputsOfBinding, type PredictionOutput, type PredictionOutputSource } from './prediction-outputs';
-import { buildReportData } from './report-data';
+import { loadReportData } from './report-cache';
 import { sampleTable, scanRecordShape, type RecordShape, type SampleTable } from './sample-table';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet', 'html', 'md'] as const;
@@ -115,7 +115,7 @@ export async function exportRun(store: RunStore, manifest: RunManifest, results:
   }
   if (bundle !== undefined) {
     const file = path.join(outDir, 'report.html');
-    const html = reportHtml(await buildReportData(store, manifest), bundle);
+    const html = reportHtml(await loadReportData(store, manifest), bundle);
     writeComplete(file, (partial) => writeFileSync(partial, html));
     report.files.push({ path: file, description: 'the report, self-contained: open it in a browser (no server, no network)' });
   }

@@ -138,8 +138,12 @@ async function expandOnly(wb: Workbench, path: string[]): Promise<void> {
   await wb.page.keyboard.press('Control+ArrowLeft');
   for (const label of path) {
     const rows = wb.page.locator('.test-explorer .monaco-list-row');
-    const names: string[] = [];
-    for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).evaluate(readRow)).name);
+    // The list re-renders after collapsing: read its rows until the label is among them.
+    let names: string[] = [];
+    for (const until = Date.now() + 10_000; !names.includes(label) && Date.now() < until; await wb.page.waitForTimeout(200)) {
+      names = [];
+      for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).evaluate(readRow)).name);
+    }
     assert.ok(names.includes(label), `${label} among ${names.join(', ')}`);
     const row = rows.nth(names.indexOf(label));
     await row.locator('.monaco-tl-twistie').click();
