@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { WebviewMessage } from '../../shared/webview-protocol';
-import { readAnalysis } from '../../engine/analysis/analysis-store';
 import type { RunStore } from '../../engine/runs/run-store';
 import type { EvalensContext } from '../context';
 import { cliErrorMessage, runEngineCli } from '../engine-cli';
@@ -24,17 +23,12 @@ export async function analyzeRun(ctx: EvalensContext, store: RunStore, message: 
   return { ok: false, error: result.code === null ? 'The analysis was cancelled.' : `The analysis failed: ${cliErrorMessage(result)}` };
 }
 
-/**
- * Asks where, then has `evalens analyze --suggest-labels <file>` write the suggestions CSV there.
- * That analyses the run again (seeded: the same results), so a UMAP the analysis has is asked
- * for again, or the report would lose it. True when the CSV was written (the analysis was then rewritten).
- */
+/** Asks where, then has `evalens analyze --reuse --suggest-labels <file>` write the suggestions of the run's analysis there. */
 export async function exportSuggestions(ctx: EvalensContext, store: RunStore, message: Extract<WebviewMessage, { type: 'exportSuggestions' }>): Promise<boolean> {
   const defaultUri = vscode.Uri.file(path.join(workspaceDir(store), `suggested-labels-${message.runId}.csv`));
   const target = await vscode.window.showSaveDialog({ defaultUri, filters: { CSV: ['csv'] }, saveLabel: 'Export suggestions', title: `Suggested labels of run ${message.runId}` });
   if (target === undefined) return false;
-  const umap = hasUmap(store, message.runId) ? ['--umap'] : [];
-  const args = ['analyze', message.runId, ...umap, '--suggest-labels', target.fsPath, '--json', '--runs-dir', store.root];
+  const args = ['analyze', message.runId, '--reuse', '--suggest-labels', target.fsPath, '--json', '--runs-dir', store.root];
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Writing the suggested labels of run ${message.runId}…`, cancellable: true }, (_, token) =>
     runEngineCli(ctx.extensionPath, args, { cwd: workspaceDir(store), log: ctx.output, token }),
   );
@@ -47,15 +41,6 @@ export async function exportSuggestions(ctx: EvalensContext, store: RunStore, me
     else if (choice === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', target);
   });
   return true;
-}
-
-function hasUmap(store: RunStore, runId: string): boolean {
-  try {
-    return readAnalysis(store, runId)?.projections.some((p) => p.method === 'umap') ?? false;
-  } catch {
-    // An unreadable analysis is rebuilt by the export: PCA only, as a plain analyze would.
-    return false;
-  }
 }
 
 function workspaceDir(store: RunStore): string {

@@ -129,9 +129,7 @@ class ReportPanel {
         if (result.ok) return this.sendReport();
         this.send({ type: 'notice', level: 'error', message: result.error });
       },
-      exportSuggestions: async (m) => {
-        if (await exportSuggestions(ctx, watcher.store(), m)) return this.sendReport();
-      },
+      exportSuggestions: (m) => exportSuggestions(ctx, watcher.store(), m),
     });
     const visibility = panel.onDidChangeViewState(() => {
       if (!panel.visible) this.ready = false;

@@ -144,6 +144,24 @@ test('--suggest-labels writes the suggestions as CSV, most uncertain first, with
   });
 });
 
+test('--reuse writes the CSV from the analysis the run has, without analysing again; without one it says what to run', () => {
+  const fresh = path.join(workspace, 'fresh.csv');
+  assert.equal(analyze([runId, '--json', '--suggest-labels', fresh]).code, 0);
+  const analysisFile = path.join(runsDir, runId, ANALYSIS_DIR, ANALYSIS_FILE);
+  const before = statSync(analysisFile).mtimeMs;
+  const reused = path.join(workspace, 'reused.csv');
+  const result = analyze([runId, '--reuse', '--suggest-labels', reused]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(readFileSync(reused, 'utf8'), readFileSync(fresh, 'utf8'));
+  assert.equal(statSync(analysisFile).mtimeMs, before, 'the analysis was not written again');
+
+  const other = evaluate(writeEvalConfig(workspace, 'small.eval.json', { name: 'small', integration: 'digits.integration.ts', benchmarks: [{ name: 'test', subset: 'test', sampleCount: 50, seed: 1 }] }), runsDir).runId;
+  const refused = analyze([other, '--reuse', '--suggest-labels', path.join(workspace, 'none.csv')]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, new RegExp(`Run ${other} has not been analysed, so --reuse has nothing to use\\. Analyse it first: evalens analyze ${other}`));
+  assert.equal(existsSync(path.join(workspace, 'none.csv')), false);
+});
+
 test('runs show --format md and runs export include the insights once the run is analysed', () => {
   analyzeJson();
   const md = evalensSync(['runs', 'show', runId, '--format', 'md', '--runs-dir', runsDir], { cwd: workspace });
