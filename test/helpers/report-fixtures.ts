@@ -3,7 +3,7 @@
  * built CLI (`dist/cli.js eval`, onnxruntime) in a temporary folder, once per test process,
  * and returned as the store folder and the run's id. Build first: `npm run build`.
  */
-import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildModel, DataType } from './onnx-writer';
@@ -51,6 +51,19 @@ export function binaryRun(): Promise<RunFixture> {
       batchSize: 32,
       gates: [{ benchmark: 'test', metric: 'accuracy', min: 0.95 }, { metric: 'roc_auc', min: 0.9 }],
     });
+  });
+}
+
+/** The digits example whose image encoder throws on sample 37 of 'test', with room for that error: a completed run with one per-sample error at a script line. */
+export function sampleErrorRun(): Promise<RunFixture> {
+  return cached('sample-error', () => {
+    const dir = copyExample('evalens-report-sample-error-');
+    const script = path.join(dir, 'digits.integration.ts');
+    const encoder = 'encode: (index, subset) => Float32Array.from(pixels(index, subset.data)),';
+    const source = readFileSync(script, 'utf8');
+    if (!source.includes(encoder)) throw new Error(`examples/digits/digits.integration.ts no longer has the line this fixture changes: ${encoder}`);
+    writeFileSync(script, source.replace(encoder, "encode: (index, subset) => { if (index === 37 && subset.length === 540) throw new Error('no pixels for this digit'); return Float32Array.from(pixels(index, subset.data)); },"));
+    return evaluateIn(dir, { name: 'digits: one sample fails', integration: 'digits.integration.ts', benchmarks: [{ name: 'test', subset: 'test' }], maxSampleErrors: 3 });
   });
 }
 

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Comparison, ReportData } from '../../shared/report-data';
 import { comparisonFixture } from './comparison-fixture';
-import { binaryReport, digitsReport, regressionReport } from './fixtures';
+import { binaryReport, digitsReport, regressionReport, sampleErrorReport } from './fixtures';
 import { launchBrowser, openWebview, waitForPosted, type WebviewPage } from './harness';
 import { sklearnAtThresholds, sklearnMissing } from './sklearn';
 
@@ -220,6 +220,21 @@ test('a row (click, or Enter) asks for its sample; the reply draws its probabili
   await view.send({ type: 'sample', requestId: 99, error: 'stale' });
   await view.page.waitForTimeout(100);
   assert.equal(await detail.locator('.notice').count(), 0);
+  await view.close();
+});
+
+test('a per-sample error is listed with its sample and opens the script line that threw', async () => {
+  const data = await sampleErrorReport();
+  assert.equal(data.sampleErrors.length, 1);
+  const error = data.sampleErrors[0]!;
+  assert.equal(error.index, 37);
+  assert.match(error.location!.file, /digits\.integration\.ts$/);
+  const view = await reportView(data);
+  const row = view.page.locator('evalens-run-details table[data-table="sample-errors"] tbody tr');
+  assert.equal(await row.count(), 1);
+  assert.match(await row.innerText(), /test\s+37\s+37\s+input:image\s+.*no pixels for this digit/s);
+  await row.locator('button.link').click();
+  assert.deepEqual(await waitForPosted(view, (m) => m.length > 0), [{ type: 'openLocation', file: error.location!.file, line: error.location!.line, ...(error.location!.column === undefined ? {} : { column: error.location!.column }) }]);
   await view.close();
 });
 

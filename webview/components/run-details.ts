@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
 import { StoreController } from '../state/store';
-import { formatDateTime } from '../format';
+import { basename, formatDateTime } from '../format';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
 
@@ -70,7 +70,18 @@ export class RunDetailsElement extends LitElement {
                   <tbody>
                     ${report.sampleErrors
                       .slice(0, ERRORS_SHOWN)
-                      .map((e) => html`<tr><td>${e.benchmark}</td><td>${e.position}</td><td>${e.index}</td><td>${e.component}</td><td style="text-align:left">${e.message}</td></tr>`)}
+                      .map(
+                        (e) =>
+                          html`<tr>
+                            <td>${e.benchmark}</td><td>${e.position}</td><td>${e.index}</td><td>${e.component}</td>
+                            <td style="text-align:left">
+                              ${e.message}
+                              ${e.location === undefined || !this.state.interactive
+                                ? nothing
+                                : html`<button class="link" @click=${() => this.state.openLocation(e.location!.file, e.location!.line, e.location!.column)}>${basename(e.location.file)}:${e.location.line}</button>`}
+                            </td>
+                          </tr>`,
+                      )}
                   </tbody>
                 </table>
               </div>`}
