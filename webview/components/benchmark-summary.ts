@@ -1,20 +1,14 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatScore } from '../format';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 /** A score card per benchmark (choosing the one the sections below show), and every metric of the chosen one. */
-export class BenchmarkSummaryElement extends LitElement {
+export class BenchmarkSummaryElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles];
-  static override properties = { state: { attribute: false } };
-  state!: ReportState;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
+  
 
   override render() {
     const report = this.state.report;

@@ -1,20 +1,20 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { Curve, OutputReport } from '../../shared/report-data';
 import type { ChartSpec } from '../charts/uplot-chart';
 import '../charts/uplot-chart';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatScore } from '../format';
 import type { CellSelectEvent } from './confusion-matrix';
 import './confusion-matrix';
 import './threshold-panel';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 type ClassificationOutput = Extract<OutputReport, { task: 'classification' | 'binary' }>;
 
 /** A classification (or binary) output: per-class table, confusion matrix, ROC and PR curves, and for binary the threshold. */
-export class ClassificationOutputElement extends LitElement {
+export class ClassificationOutputElement extends StateElement<ReportState> {
   static override styles = [
     sharedStyles,
     sectionStyles,
@@ -28,14 +28,9 @@ export class ClassificationOutputElement extends LitElement {
       }
     `,
   ];
-  static override properties = { state: { attribute: false }, output: { attribute: false } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, output: { attribute: false } };
   output!: ClassificationOutput;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const output = this.output;

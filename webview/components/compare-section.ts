@@ -1,10 +1,10 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Comparison, MetricDelta } from '../../shared/report-data';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatDelta, formatScore } from '../format';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 type BenchmarkComparison = Comparison['benchmarks'][number];
 type Flipped = BenchmarkComparison['rightToWrong'][number];
@@ -13,15 +13,9 @@ type Flipped = BenchmarkComparison['rightToWrong'][number];
 const FLIPS_SHOWN = 100;
 
 /** This run against another: metric deltas per benchmark and per class, and the samples that changed sides. */
-export class CompareSectionElement extends LitElement {
+export class CompareSectionElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles];
-  static override properties = { state: { attribute: false } };
-  state!: ReportState;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
+  
 
   override render() {
     const comparison = this.state.comparison;

@@ -1,28 +1,23 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatScore, shortHash } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
 import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
+import { StateElement } from './state-element';
 
 /**
  * Samples that are the same input (equal input hashes; across a training and an evaluation
  * subset that is leakage, and says so first) and pairs that are nearly the same (cosine
  * similarity of their embeddings above the threshold).
  */
-export class DuplicatesListElement extends LitElement {
+export class DuplicatesListElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, insightsStyles];
-  static override properties = { state: { attribute: false }, pairLimit: { state: true }, groupLimit: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, pairLimit: { state: true }, groupLimit: { state: true } };
   private pairLimit = PAGE_ROWS;
   private groupLimit = PAGE_ROWS;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const analysis = this.state.report?.analysis;

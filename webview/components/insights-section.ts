@@ -1,6 +1,5 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatDateTime, formatDuration } from '../format';
 import { icon } from './icon';
 import { insightsStyles } from './insights.css';
@@ -11,22 +10,18 @@ import './latent-scatter';
 import './mistakes-list';
 import './slices-table';
 import './suggestions-table';
+import { StateElement } from './state-element';
 
 /**
  * The insights of the run's analysis (`evalens analyze`): what it was computed from, its error
  * and warnings, then the latent scatter, slices, suggestions, mistakes and duplicates. A run
  * not analysed yet (or whose analysis failed) offers to analyse it, where there is a host to do it.
  */
-export class InsightsSectionElement extends LitElement {
+export class InsightsSectionElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, insightsStyles];
-  static override properties = { state: { attribute: false }, umap: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, umap: { state: true } };
   private umap = false;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const report = this.state.report;

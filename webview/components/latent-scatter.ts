@@ -1,14 +1,14 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportAnalysis, ReportProjection } from '../../shared/report-data';
 import { colorOptions, defaultColorKey, pointColoring, pointValue, pointValues, type ColorOption, type PointColoring } from '../analysis/point-colors';
 import '../charts/scatter-canvas';
 import type { PointEvent, ScatterCanvasElement, ScatterPoints } from '../charts/scatter-canvas';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCell, formatCount, formatPercent, formatScore } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
+import { StateElement } from './state-element';
 
 /**
  * Category colours from the theme's chart and terminal colours: ten hues apart in each theme
@@ -37,10 +37,9 @@ const MISSING_COLOR = '--vscode-descriptionForeground';
  * embedded sample, coloured by any column of the sample table; hover names the sample, a click
  * (or Enter on the point the arrow keys reach) opens its detail.
  */
-export class LatentScatterElement extends LitElement {
+export class LatentScatterElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, insightsStyles];
-  static override properties = { state: { attribute: false }, method: { state: true }, colorKey: { state: true }, hovered: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, method: { state: true }, colorKey: { state: true }, hovered: { state: true } };
   private method: ReportProjection['method'] | undefined;
   private colorKey: string | undefined;
   private hovered: { index: number; x: number; y: number } | undefined;
@@ -53,7 +52,6 @@ export class LatentScatterElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    new StoreController(this, this.state);
     // VS Code swaps the body's theme class (and variables) when the user changes theme: colours are resolved again.
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }

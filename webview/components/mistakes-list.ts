@@ -1,26 +1,21 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatPercent, formatScore } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
 import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
+import { StateElement } from './state-element';
 
 /**
  * Labeled samples whose given label is likely wrong (confident learning: the model is more sure
  * of another class than that class's threshold, and unsure of the given one), most likely first.
  */
-export class MistakesListElement extends LitElement {
+export class MistakesListElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, insightsStyles];
-  static override properties = { state: { attribute: false }, limit: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, limit: { state: true } };
   private limit = PAGE_ROWS;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const mistakes = this.state.report?.analysis?.mistakes;

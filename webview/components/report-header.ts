@@ -1,16 +1,16 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { exportFormatSchema } from '../../shared/webview-protocol';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatDuration, formatRate, formatScore, formatDateTime, basename, shortHash } from '../format';
 import { icon } from './icon';
 import { EXPORT_LABELS, rowActions } from './run-row';
 import { listStatus, statusBadge } from './run-status';
 import { sharedStyles, statusStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 /** The report's header: what run this is, how it went, and what can be done with it. */
-export class ReportHeaderElement extends LitElement {
+export class ReportHeaderElement extends StateElement<ReportState> {
   static override styles = [
     sharedStyles,
     statusStyles,
@@ -55,13 +55,7 @@ export class ReportHeaderElement extends LitElement {
       }
     `,
   ];
-  static override properties = { state: { attribute: false } };
-  state!: ReportState;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
+  
 
   override render() {
     const report = this.state.report;

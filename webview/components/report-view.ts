@@ -1,6 +1,5 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { icon } from './icon';
 import './benchmark-summary';
 import './classification-output';
@@ -13,16 +12,14 @@ import './sample-table';
 import './text-output';
 import { sharedStyles } from './shared.css';
 import { reportViewStyles, sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 /** A run's report: header, benchmarks, each prediction output, the samples, the configuration, and a comparison when one arrives. */
-export class ReportViewElement extends LitElement {
+export class ReportViewElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, reportViewStyles];
-  static override properties = { state: { attribute: false } };
-  state!: ReportState;
-
+  
   override connectedCallback(): void {
     super.connectedCallback();
-    new StoreController(this, this.state);
     this.addEventListener('show-samples', () => this.renderRoot.querySelector('evalens-sample-table')?.scrollIntoView({ block: 'start' }));
     // A sample opened from an insight (a scatter point, a suggestion): its detail, beside the sample table, comes into view.
     this.addEventListener('show-sample', () => this.renderRoot.querySelector('evalens-sample-table')?.shadowRoot?.querySelector('evalens-sample-detail')?.scrollIntoView({ block: 'nearest' }));

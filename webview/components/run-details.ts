@@ -1,23 +1,17 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { basename, formatDateTime } from '../format';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 /** Per-sample errors listed at most; the count says how many there are. */
 const ERRORS_SHOWN = 200;
 
 /** What the run ran with (configuration, hashes, providers, seeds, versions), what happened to it (events), and the samples that failed. */
-export class RunDetailsElement extends LitElement {
+export class RunDetailsElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles];
-  static override properties = { state: { attribute: false } };
-  state!: ReportState;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
+  
 
   override render() {
     const report = this.state.report;

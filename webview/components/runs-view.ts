@@ -1,27 +1,24 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { runKindSchema } from '../../shared/run-types';
 import { runListStatusSchema } from '../../shared/webview-protocol';
 import type { RunsState } from '../state/runs-state';
-import { StoreController } from '../state/store';
 import { icon } from './icon';
 import type { OpenLocationEvent, RunActionEvent } from './run-row';
 import './run-row';
 import { STATUS_LABELS } from './run-status';
 import { runsViewStyles } from './runs-view.css';
 import { sharedStyles } from './shared.css';
+import { StateElement } from './state-element';
 
 const KIND_LABELS = { evaluation: 'Evaluations', 'integration-test': 'Integration tests', 'cross-validation': 'Cross-validations' } as const;
 
 /** The Evaluations view: the store's runs, newest first, a page at a time. */
-export class RunsViewElement extends LitElement {
+export class RunsViewElement extends StateElement<RunsState> {
   static override styles = [sharedStyles, runsViewStyles];
-  static override properties = { state: { attribute: false } };
 
-  state!: RunsState;
-
+  
   override connectedCallback(): void {
     super.connectedCallback();
-    new StoreController(this, this.state);
     this.addEventListener('run-action', (event) => {
       const { action, runId, format } = event as RunActionEvent;
       this.state.act(action, runId, format);

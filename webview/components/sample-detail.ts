@@ -1,16 +1,16 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { SampleDetail } from '../../shared/report-data';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCell, formatPercent } from '../format';
 import { icon } from './icon';
 import { sharedStyles } from './shared.css';
+import { StateElement } from './state-element';
 
 /** Largest side of a drawn image on screen: small images (8×8 digits) are scaled up by whole pixels. */
 const IMAGE_SIZE = 160;
 
 /** One sample's detail: its row, class probabilities as bars, and the integration's drawings of its input. */
-export class SampleDetailElement extends LitElement {
+export class SampleDetailElement extends StateElement<ReportState> {
   static override styles = [
     sharedStyles,
     css`
@@ -78,13 +78,7 @@ export class SampleDetailElement extends LitElement {
       }
     `,
   ];
-  static override properties = { state: { attribute: false } };
-  state!: ReportState;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
+  
 
   override render() {
     const detail = this.state.detail;

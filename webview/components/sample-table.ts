@@ -1,14 +1,14 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { Cell, TableColumn } from '../../shared/report-data';
 import { columnValues, distinctValues } from '../analysis/sample-query';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCell, formatCount } from '../format';
 import { icon } from './icon';
 import './sample-detail';
 import { sampleTableStyles } from './sample-table.css';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 /** Every row is this tall, so the rows in view follow from the scroll offset alone. */
 const ROW_HEIGHT = 24;
@@ -28,19 +28,14 @@ const PICKABLE = 60;
  * any column from its header, filter by right or wrong, by a metadata value or range, or by a
  * confusion-matrix cell; a row's detail on click or Enter. Arrow keys move between rows.
  */
-export class SampleTableElement extends LitElement {
+export class SampleTableElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, sampleTableStyles];
-  static override properties = { state: { attribute: false }, focusIndex: { state: true }, scrollOffset: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, focusIndex: { state: true }, scrollOffset: { state: true } };
   /** Index (in the current order) of the row holding the one tab stop of the body. */
   private focusIndex = 0;
   private scrollOffset = 0;
   private scrollFrame = 0;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const benchmark = this.state.benchmark;

@@ -1,12 +1,12 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportAnalysis } from '../../shared/report-data';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatScore } from '../format';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
 import { moreButton, PAGE_ROWS } from './sample-link';
+import { StateElement } from './state-element';
 
 type Slice = ReportAnalysis['slices']['items'][number];
 
@@ -15,16 +15,11 @@ type Slice = ReportAnalysis['slices']['items'][number];
  * them: by the lower bound of the main metric, among slices with enough samples), each value
  * with its 95% interval.
  */
-export class SlicesTableElement extends LitElement {
+export class SlicesTableElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, insightsStyles];
-  static override properties = { state: { attribute: false }, limit: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, limit: { state: true } };
   private limit = PAGE_ROWS;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const slices = this.state.report?.analysis?.slices;

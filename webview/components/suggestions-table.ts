@@ -1,28 +1,23 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatCount, formatPercent, formatScore } from '../format';
 import { icon } from './icon';
 import { insightsStyles } from './insights.css';
 import { sectionStyles } from './report-view.css';
 import { sharedStyles } from './shared.css';
 import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
+import { StateElement } from './state-element';
 
 /**
  * What the labeled neighbours say about each unlabeled sample: a suggested label and how far
  * they (and the model) agree, the loss the model likely has on it; most uncertain first, so the
  * samples worth labeling come first. "Export CSV" has the host write the CSV a labeling tool imports.
  */
-export class SuggestionsTableElement extends LitElement {
+export class SuggestionsTableElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, insightsStyles];
-  static override properties = { state: { attribute: false }, limit: { state: true } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, limit: { state: true } };
   private limit = PAGE_ROWS;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const analysis = this.state.report?.analysis;

@@ -1,18 +1,18 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { OutputReport } from '../../shared/report-data';
 import { columnValues } from '../analysis/sample-query';
 import { thresholdMetrics } from '../analysis/threshold-metrics';
 import type { ReportState } from '../state/report-state';
-import { StoreController } from '../state/store';
 import { formatScore } from '../format';
 import './confusion-matrix';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
+import { StateElement } from './state-element';
 
 type BinaryOutput = Extract<OutputReport, { task: 'binary' }>;
 
 /** A binary output at a threshold the user picks: precision, recall, F1 and the confusion matrix recomputed from every sample's stored score. */
-export class ThresholdPanelElement extends LitElement {
+export class ThresholdPanelElement extends StateElement<ReportState> {
   static override styles = [
     sharedStyles,
     sectionStyles,
@@ -38,14 +38,9 @@ export class ThresholdPanelElement extends LitElement {
       }
     `,
   ];
-  static override properties = { state: { attribute: false }, output: { attribute: false } };
-  state!: ReportState;
+  static override properties = { ...StateElement.properties, output: { attribute: false } };
   output!: BinaryOutput;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    new StoreController(this, this.state);
-  }
 
   override render() {
     const output = this.output;
