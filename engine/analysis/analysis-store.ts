@@ -19,6 +19,28 @@ export function analysisDir(store: RunStore, runId: string): string {
   return path.join(store.runDir(runId), ANALYSIS_DIR);
 }
 
+/** An analysis with nothing found yet: what the analysis step fills, and what a failed one records. */
+export function emptyAnalysis(runId: string, fields: Partial<Analysis> = {}): Analysis {
+  return {
+    schemaVersion: 1,
+    runId,
+    status: 'completed',
+    createdAt: new Date().toISOString(),
+    durationMs: 0,
+    warnings: [],
+    latent: null,
+    projections: [],
+    neighbours: null,
+    suggestions: [],
+    suggestionAccuracy: null,
+    mistakes: [],
+    nearDuplicates: { threshold: 1, pairs: [] },
+    exactDuplicates: [],
+    slices: { minSupport: 1, seed: 0, items: [] },
+    ...fields,
+  };
+}
+
 /** The run's analysis, or undefined when it has none; an unreadable one is an error naming the file. */
 export function readAnalysis(store: RunStore, runId: string): Analysis | undefined {
   const file = path.join(analysisDir(store, runId), ANALYSIS_FILE);

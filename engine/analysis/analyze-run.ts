@@ -4,7 +4,7 @@ import type { RunManifest } from '../../shared/run-types';
 import { EvalensError } from '../errors';
 import { errorText } from '../loader/load-script';
 import type { RunStore } from '../runs/run-store';
-import { AnalysisWriter } from './analysis-store';
+import { AnalysisWriter, emptyAnalysis } from './analysis-store';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, exactDuplicates, nearDuplicates } from './duplicates';
 import { Ballot, majorityAccuracy, suggestForRow, type NeighbourTable } from './label-suggestions';
 import { findLikelyMistakes } from './likely-mistakes';
@@ -74,23 +74,10 @@ export async function analyzeRun(store: RunStore, runId: string, options: Analyz
 }
 
 function baseAnalysis(manifest: RunManifest, options: AnalyzeOptions): Analysis {
-  return {
-    schemaVersion: 1,
-    runId: manifest.runId,
-    status: 'completed',
-    createdAt: new Date().toISOString(),
-    durationMs: 0,
-    warnings: [],
-    latent: null,
-    projections: [],
-    neighbours: null,
-    suggestions: [],
-    suggestionAccuracy: null,
-    mistakes: [],
+  return emptyAnalysis(manifest.runId, {
     nearDuplicates: { threshold: options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD, pairs: [] },
-    exactDuplicates: [],
     slices: { minSupport: options.minSupport ?? DEFAULT_MIN_SUPPORT, seed: options.seed ?? 0, items: [] },
-  };
+  });
 }
 
 async function compute(store: RunStore, manifest: RunManifest, writer: AnalysisWriter, base: Analysis, options: AnalyzeOptions): Promise<Analysis> {

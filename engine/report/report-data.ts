@@ -5,7 +5,7 @@ import type { BenchmarkReport, Cell, OutputReport, ReportAnalysis, ReportData, S
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
 import { classProbabilitiesInto, positiveProbability } from '../metrics/activations';
 import { GrowableArray } from '../metrics/growable';
-import { analysisDir, readAnalysis } from '../analysis/analysis-store';
+import { analysisDir, emptyAnalysis, readAnalysis } from '../analysis/analysis-store';
 import { readMatrix } from '../analysis/matrix-file';
 import type { RunStore } from '../runs/run-store';
 import { binaryClassRows, matrixOf, perClassRows } from './class-rows';
@@ -83,30 +83,10 @@ function analysisOf(store: RunStore, runId: string): Analysis | undefined {
   } catch (error) {
     // Dated by the file, the one trace of when it was written.
     const written = statSync(path.join(analysisDir(store, runId), ANALYSIS_FILE), { throwIfNoEntry: false })?.mtime ?? new Date();
-    return failedAnalysis(runId, error instanceof Error ? error.message : String(error), written.toISOString());
+    return emptyAnalysis(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error), createdAt: written.toISOString() });
   }
 }
 
-function failedAnalysis(runId: string, error: string, createdAt: string): Analysis {
-  return {
-    schemaVersion: 1,
-    runId,
-    status: 'failed',
-    createdAt,
-    durationMs: 0,
-    error,
-    warnings: [],
-    latent: null,
-    projections: [],
-    neighbours: null,
-    suggestions: [],
-    suggestionAccuracy: null,
-    mistakes: [],
-    nearDuplicates: { threshold: 1, pairs: [] },
-    exactDuplicates: [],
-    slices: { minSupport: 1, seed: 0, items: [] },
-  };
-}
 
 /** Embedding row → benchmark and sample-table row, gathered while the records are read. */
 class EmbeddedRows {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AnalysisWriter, readAnalysis } from '../../../engine/analysis/analysis-store';
+import { AnalysisWriter, emptyAnalysis, readAnalysis } from '../../../engine/analysis/analysis-store';
 import { RunStore } from '../../../engine/runs/run-store';
 import type { Analysis } from '../../../shared/analysis-types';
 
@@ -20,23 +20,7 @@ const runId = '20261202-031430-cbc641';
 mkdirSync(store.runDir(runId), { recursive: true });
 
 function analysis(createdAt: string): Analysis {
-  return {
-    schemaVersion: 1,
-    runId,
-    status: 'completed',
-    createdAt,
-    durationMs: 1,
-    warnings: [],
-    latent: null,
-    projections: [],
-    neighbours: null,
-    suggestions: [],
-    suggestionAccuracy: null,
-    mistakes: [],
-    nearDuplicates: { threshold: 0.99, pairs: [] },
-    exactDuplicates: [],
-    slices: { minSupport: 20, seed: 0, items: [] },
-  };
+  return emptyAnalysis(runId, { createdAt, durationMs: 1 });
 }
 
 test('an analysis that never commits leaves the previous one; the next commit replaces it whole', () => {
