@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analysisSchema, projectionSchema } from './analysis-types';
+import { analysisSchema, exactDuplicateSchema, projectionSchema } from './analysis-types';
 import { gateResultSchema, runEventSchema, runKindSchema, runStatusSchema } from './run-types';
 
 /**
@@ -228,10 +228,11 @@ export const reportAnalysisSchema = analysisSchema
     suggestionAccuracy: true,
     mistakes: true,
     nearDuplicates: true,
-    exactDuplicates: true,
     slices: true,
   })
   .extend({
+    /** Groups of equal inputs, each naming its first REPORT_GROUP_SAMPLES samples and counting all (a repeated dataset has thousands per group). */
+    exactDuplicates: z.array(exactDuplicateSchema.extend({ total: z.number().int().positive() })),
     /** Point i: index of its benchmark in `benchmarks`, and its row in that benchmark's sample table. */
     points: z.object({ benchmark: rowIndices, row: rowIndices }),
     projections: z.array(reportProjectionSchema),
@@ -241,6 +242,9 @@ export const reportAnalysisSchema = analysisSchema
     path: ['projections'],
   });
 export type ReportAnalysis = z.infer<typeof reportAnalysisSchema>;
+
+/** Samples of a group of equal inputs the report names; the rest are counted. */
+export const REPORT_GROUP_SAMPLES = 20;
 
 export const reportDataSchema = z.object({
   run: runSummarySchema,

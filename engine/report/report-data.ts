@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ANALYSIS_FILE, type Analysis } from '../../shared/analysis-types';
-import type { BenchmarkReport, Cell, OutputReport, ReportAnalysis, ReportData, SampleErrorData, TableColumn } from '../../shared/report-data';
+import { REPORT_GROUP_SAMPLES, type BenchmarkReport, type Cell, type OutputReport, type ReportAnalysis, type ReportData, type SampleErrorData, type TableColumn } from '../../shared/report-data';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
 import { classProbabilitiesInto, positiveProbability } from '../metrics/activations';
 import { GrowableArray } from '../metrics/growable';
@@ -126,7 +126,8 @@ class EmbeddedRows {
  */
 function reportAnalysis(store: RunStore, runId: string, analysis: Analysis, embedded: EmbeddedRows | undefined, benchmarks: readonly string[]): ReportAnalysis {
   const { status, createdAt, durationMs, error, warnings, latent, suggestions, suggestionAccuracy, mistakes, nearDuplicates, exactDuplicates, slices } = analysis;
-  const summary = { status, createdAt, durationMs, ...(error === undefined ? {} : { error }), warnings, latent, suggestions, suggestionAccuracy, mistakes, nearDuplicates, exactDuplicates, slices };
+  const groups = exactDuplicates.map((g) => ({ ...g, samples: g.samples.slice(0, REPORT_GROUP_SAMPLES), total: g.samples.length }));
+  const summary = { status, createdAt, durationMs, ...(error === undefined ? {} : { error }), warnings, latent, suggestions, suggestionAccuracy, mistakes, nearDuplicates, exactDuplicates: groups, slices };
   const empty = { ...summary, points: { benchmark: [], row: [] }, projections: [] };
   if (status !== 'completed' || embedded === undefined || analysis.projections.length === 0) return empty;
   try {

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildModel, DataType } from '../helpers/onnx-writer';
+import { textWorkspace } from '../helpers/text-workspace';
 import { evalensSync } from '../helpers/eval-runs';
 import { runIntegrationTest } from '../../engine/integration-test/run-integration-test';
 import { ROOT } from '../helpers/paths';
@@ -16,49 +15,8 @@ import { ROOT } from '../helpers/paths';
 
 const reference = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'reference', 'reference.json'), 'utf8')).bleu;
 
-function workspace(decode = "(values) => Array.from(values, Number).filter((id) => id > 0).map((id) => data.vocab[id - 1]).join(' ')"): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'evalens-text-'));
-  copyFileSync(path.join(ROOT, 'test', 'fixtures', 'reference', 'bleu_pairs.json'), path.join(dir, 'pairs.json'));
-  writeFileSync(
-    path.join(dir, 'echo.onnx'),
-    buildModel({
-      nodes: [{ op: 'Identity', inputs: ['tokens'], outputs: ['ids'] }],
-      inputs: [{ name: 'tokens', type: { tensor: DataType.INT64, dims: ['batch', 16] } }],
-      outputs: [{ name: 'ids', type: { tensor: DataType.INT64, dims: ['batch', 16] } }],
-    }),
-  );
-  writeFileSync(
-    path.join(dir, 'echo.integration.js'),
-    `const { defineIntegration } = require('evalens');
-const pairs = require('./pairs.json');
-const vocab = [...new Set(pairs.flatMap((p) => [...p.hypothesis.split(/\\s+/), ...p.reference.split(/\\s+/)]))];
-const data = { pairs, vocab };
-module.exports = defineIntegration({
-  preprocess: () => ({ test: { length: pairs.length, data } }),
-  inputs: {
-    tokens: {
-      shape: [16],
-      dtype: 'int64',
-      encode: (i) => {
-        const ids = new BigInt64Array(16);
-        pairs[i].hypothesis.split(/\\s+/).forEach((w, k) => (ids[k] = BigInt(vocab.indexOf(w) + 1)));
-        return ids;
-      },
-    },
-  },
-  model: {
-    path: 'echo.onnx',
-    inputs: { tokens: 'tokens' },
-    outputs: { ids: { role: 'prediction', task: 'text', decode: ${decode}, references: (i) => pairs[i].reference } },
-  },
-});`,
-  );
-  writeFileSync(path.join(dir, 'evalens.eval.json'), JSON.stringify({ name: 'echo', integration: 'echo.integration.js', benchmarks: [{ name: 'pairs', subset: 'test' }], gates: [{ metric: 'corpus_bleu4', min: 0.4 }] }));
-  return dir;
-}
-
 test('text outputs: corpus BLEU-4 and exact match through onnxruntime equal nltk', () => {
-  const dir = workspace();
+  const dir = textWorkspace();
   const result = evalensSync(['eval', '--runs-dir', path.join(dir, 'runs'), '--json'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr + result.stdout);
   const summary = JSON.parse(result.stdout) as { overallScore: number; benchmarks: { metrics: Record<string, number> }[]; gates: { passed: boolean }[] };
@@ -80,9 +38,9 @@ test('text outputs: corpus BLEU-4 and exact match through onnxruntime equal nltk
 });
 
 test('text outputs: the integration test checks decode() and references() on every sample', async () => {
-  const ok = await runIntegrationTest({ scriptPath: path.join(workspace(), 'echo.integration.js') });
+  const ok = await runIntegrationTest({ scriptPath: path.join(textWorkspace(), 'echo.integration.js') });
   assert.equal(ok.checks.find((c) => c.id === 'output.text')?.status, 'passed');
-  const broken = await runIntegrationTest({ scriptPath: path.join(workspace('(values) => values.length > 3 ? values : String(values)'), 'echo.integration.js') });
+  const broken = await runIntegrationTest({ scriptPath: path.join(textWorkspace('(values) => values.length > 3 ? values : String(values)'), 'echo.integration.js') });
   const check = broken.checks.find((c) => c.id === 'output.text')!;
   assert.equal(check.status, 'failed');
   assert.match(check.message, /The text decoder of output 'ids' returned a BigInt64Array for sample 0 of subset 'test'; decode\(\) must return a string/);

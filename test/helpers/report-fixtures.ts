@@ -9,6 +9,7 @@ import path from 'node:path';
 import { buildModel, DataType } from './onnx-writer';
 import { copyExample, evaluate, writeEvalConfig } from './eval-runs';
 import { ROOT } from './paths';
+import { textWorkspace } from './text-workspace';
 
 export interface RunFixture {
   /** The run store (an `--runs-dir`). */
@@ -64,6 +65,15 @@ export function sampleErrorRun(): Promise<RunFixture> {
     if (!source.includes(encoder)) throw new Error(`examples/digits/digits.integration.ts no longer has the line this fixture changes: ${encoder}`);
     writeFileSync(script, source.replace(encoder, "encode: (index, subset) => { if (index === 37 && subset.length === 540) throw new Error('no pixels for this digit'); return Float32Array.from(pixels(index, subset.data)); },"));
     return evaluateIn(dir, { name: 'digits: one sample fails', integration: 'digits.integration.ts', benchmarks: [{ name: 'test', subset: 'test' }], maxSampleErrors: 3 });
+  });
+}
+
+/** A text output (token ids decoded to sentences) scored with BLEU and exact match against bleu_pairs.json's references (50 samples). */
+export function textRun(): Promise<RunFixture> {
+  return cached('text', () => {
+    const dir = textWorkspace();
+    const storeDir = path.join(dir, '.evalens');
+    return { storeDir, runId: evaluate(path.join(dir, 'evalens.eval.json'), storeDir).runId };
   });
 }
 

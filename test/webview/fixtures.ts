@@ -6,7 +6,7 @@ import type { ReportData, RunSummary } from '../../shared/report-data';
 import type { RunRow } from '../../shared/webview-protocol';
 import { buildReportData } from '../../engine/report/report-data';
 import { RunStore } from '../../engine/runs/run-store';
-import { binaryRun, digitsRun, regressionRun, sampleErrorRun, type RunFixture } from '../helpers/report-fixtures';
+import { binaryRun, digitsRun, regressionRun, sampleErrorRun, textRun, type RunFixture } from '../helpers/report-fixtures';
 
 export async function reportOf(fixture: Promise<RunFixture>): Promise<ReportData> {
   const { storeDir, runId } = await fixture;
@@ -18,6 +18,7 @@ export const digitsReport = () => reportOf(digitsRun());
 export const binaryReport = () => reportOf(binaryRun());
 export const regressionReport = () => reportOf(regressionRun());
 export const sampleErrorReport = () => reportOf(sampleErrorRun());
+export const textReport = () => reportOf(textRun());
 
 /**
  * Rows as the runs view receives them: the real runs' summaries, and the same runs in the

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Comparison, ReportData } from '../../shared/report-data';
 import { comparisonFixture } from './comparison-fixture';
-import { binaryReport, digitsReport, regressionReport, sampleErrorReport } from './fixtures';
+import { binaryReport, digitsReport, regressionReport, sampleErrorReport, textReport } from './fixtures';
 import { launchBrowser, openWebview, waitForPosted, type WebviewPage } from './harness';
 import { sklearnAtThresholds, sklearnMissing } from './sklearn';
 
@@ -271,6 +271,29 @@ test('regression: predicted against actual and the residual histogram are drawn'
   });
   assert.ok(blue > 171 * 4, `pixels of the points: ${blue}`);
   assert.match(await view.page.locator('evalens-benchmark-summary table[data-table="metrics"]').innerText(), /r2/);
+  await view.close();
+});
+
+test('text: BLEU and exact match, and every prediction beside its references', async () => {
+  const data = await textReport();
+  const benchmark = data.benchmarks[0]!;
+  const output = benchmark.outputs.find((o) => o.task === 'text')!;
+  assert.equal(output.task, 'text');
+  const view = await reportView(data);
+  const section = view.page.locator('evalens-text-output');
+  const cards = await section.locator('.card').allInnerTexts();
+  for (const metric of ['corpus_bleu4', 'exact_match']) {
+    const value = benchmark.metrics[metric] ?? benchmark.metrics[`${output.name}.${metric}`];
+    assert.ok(typeof value === 'number', `${metric} in the benchmark's metrics`);
+    assert.ok(cards.some((c) => c.toLowerCase().includes(metric) && c.includes(value.toFixed(4))), `${metric} ${value.toFixed(4)} among ${cards.join(' | ')}`);
+  }
+  const texts = column(data, 0, output.textColumn);
+  const references = column(data, 0, output.referencesColumn);
+  const rows = section.locator('table[data-table="texts"] tbody tr');
+  assert.equal(await rows.count(), texts.length);
+  for (const row of [0, 17, texts.length - 1]) {
+    assert.deepEqual((await rows.nth(row).locator('td').allInnerTexts()).slice(1), [String(texts[row]), String(references[row])]);
+  }
   await view.close();
 });
 

@@ -7,6 +7,9 @@ import { sharedStyles } from './shared.css';
 import { moreButton, PAGE_ROWS, sampleLink } from './sample-link';
 import { StateElement } from './state-element';
 
+/** Samples named per group of equal inputs; a group of a repeated dataset can hold thousands. */
+const GROUP_SAMPLES_SHOWN = 12;
+
 /**
  * Samples that are the same input (equal input hashes; across a training and an evaluation
  * subset that is leakage, and says so first) and pairs that are nearly the same (cosine
@@ -40,7 +43,7 @@ export class DuplicatesListElement extends StateElement<ReportState> {
                   ${groups.slice(0, this.groupLimit).map(
                     (g) => html`<tr>
                       <td class="mono" title=${g.inputHash}>${shortHash(g.inputHash)}</td>
-                      <td class="text"><span class="samples">${g.samples.map((s) => html`<span>${sampleLink(this.state, s)}${s.subset === null ? nothing : html` <span class="muted">(${s.subset})</span>`}</span>`)}</span></td>
+                      <td class="text"><span class="samples">${g.samples.slice(0, GROUP_SAMPLES_SHOWN).map((s) => html`<span>${sampleLink(this.state, s)}${s.subset === null ? nothing : html` <span class="muted">(${s.subset})</span>`}</span>`)}${g.total > GROUP_SAMPLES_SHOWN ? html`<span class="muted">and ${formatCount(g.total - GROUP_SAMPLES_SHOWN)} more</span>` : nothing}</span></td>
                       <td class="text">${g.leakage ? html`<span class="badge leakage">leakage</span>` : html`<span class="muted">same subset</span>`}</td>
                     </tr>`,
                   )}

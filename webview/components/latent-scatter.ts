@@ -44,6 +44,7 @@ export class LatentScatterElement extends StateElement<ReportState> {
   private colorKey: string | undefined;
   private hovered: { index: number; x: number; y: number } | undefined;
   private readonly coordinates = new WeakMap<ReportProjection, { x: Float32Array; y: Float32Array }>();
+  private lastPoints: ScatterPoints | undefined;
   private cached: { analysis: ReportAnalysis; key: string; theme: string; coloring: PointColoring; colors: Uint32Array; order: Uint32Array } | undefined;
   private readonly themeObserver = new MutationObserver(() => {
     this.cached = undefined;
@@ -73,7 +74,7 @@ export class LatentScatterElement extends StateElement<ReportState> {
     const options = colorOptions(report);
     const option = options.find((o) => o.key === this.colorKey) ?? options.find((o) => o.key === defaultColorKey(options))!;
     const { coloring, colors, order } = this.coloringOf(analysis, option);
-    const points: ScatterPoints = { ...this.coordinatesOf(projection), colors, order };
+    const points = this.pointsOf(this.coordinatesOf(projection), colors, order);
     const variance = projection.explainedVarianceRatio;
     return html`<section aria-labelledby="latent">
       <h2 id="latent">Latent space</h2>
@@ -192,6 +193,14 @@ export class LatentScatterElement extends StateElement<ReportState> {
     const { benchmark: benchmarks, row } = analysis.points;
     for (let i = 0; i < row.length; i++) if (row[i] === found.row && benchmarks[i] === found.benchmarkIndex) return i;
     return -1;
+  }
+
+  /** The same object while its arrays are the same: the canvas redraws 100k points only when a new one arrives (not on a hover). */
+  private pointsOf(coordinates: { x: Float32Array; y: Float32Array }, colors: Uint32Array, order: Uint32Array): ScatterPoints {
+    const last = this.lastPoints;
+    if (last !== undefined && last.x === coordinates.x && last.y === coordinates.y && last.colors === colors && last.order === order) return last;
+    this.lastPoints = { ...coordinates, colors, order };
+    return this.lastPoints;
   }
 
   private coordinatesOf(projection: ReportProjection): { x: Float32Array; y: Float32Array } {
