@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { HostMessage } from '../../shared/webview-protocol';
 import { ROOT } from '../helpers/paths';
-import { binaryReport, digitsReport, regressionReport, runRows } from './fixtures';
+import { binaryReport, digitsReport, regressionReport, runRows, textReport } from './fixtures';
 import { launchBrowser, openWebview, type WebviewPage } from './harness';
 import { THEMES } from './themes';
 import { comparisonFixture } from './comparison-fixture';
@@ -19,7 +19,7 @@ const OUT = path.join(ROOT, 'test-results', 'screenshots');
 mkdirSync(OUT, { recursive: true });
 
 async function main(): Promise<void> {
-const [digits, binary, regression] = [await digitsReport(), await binaryReport(), await regressionReport()];
+const [digits, binary, regression, text] = [await digitsReport(), await binaryReport(), await regressionReport(), await textReport()];
 const comparison = await comparisonFixture();
 const [analysed, failed] = [await analysedDigitsReport(), await failedAnalysisReport()];
 const rows = runRows(digits.run, binary.run, regression.run);
@@ -61,6 +61,7 @@ for (const theme of THEMES) {
     },
   });
   await shoot('report-regression', 'report', theme, [{ type: 'report', data: regression }], report);
+  await shoot('report-text', 'report', theme, [{ type: 'report', data: text }], report);
   // The insights alone (the report's other sections are above): the scatter with a point hovered, then the lists.
   const insights = (colorBy: string) => async (view: WebviewPage) => {
     await view.page.locator('evalens-latent-scatter select[data-control="color-by"]').selectOption(colorBy);

@@ -91,10 +91,6 @@ export const insightsStyles = css`
     flex-direction: column;
     justify-content: space-between;
   }
-  table.data td.text,
-  table.data th.text {
-    text-align: left;
-  }
   table.data tbody tr.clickable {
     cursor: pointer;
   }

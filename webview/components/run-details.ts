@@ -46,9 +46,9 @@ export class RunDetailsElement extends StateElement<ReportState> {
           ? html`<p class="muted">No event recorded.</p>`
           : html`<div class="scroll-x">
               <table class="data" data-table="events" aria-label="Run events">
-                <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col" style="text-align:left">What happened</th></tr></thead>
+                <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col" class="text">What happened</th></tr></thead>
                 <tbody>
-                  ${report.events.map((e) => html`<tr><td>${formatDateTime(e.at)}</td><td>${e.kind}</td><td style="text-align:left">${e.message}</td></tr>`)}
+                  ${report.events.map((e) => html`<tr><td>${formatDateTime(e.at)}</td><td>${e.kind}</td><td class="text">${e.message}</td></tr>`)}
                 </tbody>
               </table>
             </div>`}
@@ -60,7 +60,7 @@ export class RunDetailsElement extends StateElement<ReportState> {
           : html`<p>${report.sampleErrors.length} sample${report.sampleErrors.length === 1 ? '' : 's'} failed${report.sampleErrors.length > ERRORS_SHOWN ? `; the first ${ERRORS_SHOWN}:` : ':'}</p>
               <div class="scroll-x">
                 <table class="data" data-table="sample-errors" aria-label="Per-sample errors">
-                  <thead><tr><th scope="col">Benchmark</th><th scope="col">Position</th><th scope="col">Index</th><th scope="col">Component</th><th scope="col" style="text-align:left">Message</th></tr></thead>
+                  <thead><tr><th scope="col">Benchmark</th><th scope="col">Position</th><th scope="col">Index</th><th scope="col">Component</th><th scope="col" class="text">Message</th></tr></thead>
                   <tbody>
                     ${report.sampleErrors
                       .slice(0, ERRORS_SHOWN)
@@ -68,7 +68,7 @@ export class RunDetailsElement extends StateElement<ReportState> {
                         (e) =>
                           html`<tr>
                             <td>${e.benchmark}</td><td>${e.position}</td><td>${e.index}</td><td>${e.component}</td>
-                            <td style="text-align:left">
+                            <td class="text">
                               ${e.message}
                               ${e.location === undefined || !this.state.interactive
                                 ? nothing

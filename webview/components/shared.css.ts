@@ -88,7 +88,9 @@ export const sharedStyles = css`
     border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, transparent));
   }
   table.data th:first-child,
-  table.data td:first-child {
+  table.data td:first-child,
+  table.data th.text,
+  table.data td.text {
     text-align: left;
   }
   table.data th {

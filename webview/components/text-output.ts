@@ -30,10 +30,10 @@ export class TextOutputElement extends LitElement {
       <h3>Predictions and references</h3>
       <div class="scroll-x">
         <table class="data" data-table="texts" aria-label=${`Predictions of ${output.name} beside their references`}>
-          <thead><tr><th scope="col">#</th><th scope="col">Prediction</th><th scope="col">References</th></tr></thead>
+          <thead><tr><th scope="col">#</th><th scope="col" class="text">Prediction</th><th scope="col" class="text">References</th></tr></thead>
           <tbody>
             ${texts.slice(0, SHOWN).map(
-              (text, row) => html`<tr><td>${row}</td><td style="text-align:left">${text ?? '—'}</td><td style="text-align:left" class="muted">${references[row] ?? '—'}</td></tr>`,
+              (text, row) => html`<tr><td>${row}</td><td class="text">${text ?? '—'}</td><td class="text muted">${references[row] ?? '—'}</td></tr>`,
             )}
           </tbody>
         </table>
