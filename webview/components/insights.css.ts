@@ -125,7 +125,8 @@ export const insightsStyles = css`
     height: 8px;
     margin-right: 6px;
     vertical-align: middle;
-    background: var(--vscode-input-background);
+    /* The empty part of the bar: a tint of the text colour shows on every theme's background. */
+    background: color-mix(in srgb, var(--vscode-foreground) 18%, transparent);
     border: 1px solid var(--vscode-contrastBorder, transparent);
   }
   .agreement span {
