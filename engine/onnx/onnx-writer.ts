@@ -53,12 +53,20 @@ export interface ValueSpec {
   type: TypeSpec;
 }
 
+export interface NodeSpec {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  /** Integer attributes (TopK's axis, ReduceMax's keepdims...): a number is INT, an array INTS. */
+  attributes?: Record<string, number | number[]>;
+}
+
 export interface ModelSpec {
   irVersion?: number;
   opset?: number;
   producer?: string;
   graphName?: string;
-  nodes: { op: string; inputs: string[]; outputs: string[] }[];
+  nodes: NodeSpec[];
   inputs: ValueSpec[];
   outputs: ValueSpec[];
   initializers?: { name: string; dataType: number; dims: number[]; floats: number[] }[];
@@ -79,6 +87,14 @@ function encodeType(type: TypeSpec): Bytes {
   return messageField(1, tensor);
 }
 
+/** AttributeProto: name (1), then INT (type 2) in i (3), or INTS (type 7) in ints (8). */
+const encodeAttribute = (name: string, value: number | number[]): Bytes =>
+  messageField(5, [
+    stringField(1, name),
+    ...(typeof value === 'number' ? [intField(3, value)] : value.map((v) => intField(8, v))),
+    intField(20, typeof value === 'number' ? 2 : 7),
+  ]);
+
 const encodeValueInfo = (field: number, v: ValueSpec): Bytes =>
   messageField(field, [stringField(1, v.name), messageField(2, [encodeType(v.type)])]);
 
@@ -92,6 +108,7 @@ export function buildModel(spec: ModelSpec): Bytes {
         ...n.outputs.map((x) => stringField(2, x)),
         stringField(3, `node${i}`),
         stringField(4, n.op),
+        ...Object.entries(n.attributes ?? {}).map(([name, value]) => encodeAttribute(name, value)),
       ]),
     ),
   );

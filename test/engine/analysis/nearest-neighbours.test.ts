@@ -40,6 +40,32 @@ test('matches the plain loop across several query and pool blocks, self excluded
   for (let r = 0; r < 1_500; r++) assert.ok(!got.indices.subarray(r * 5, r * 5 + 5).includes(r), `query ${r} is its own neighbour`);
 });
 
+test('a self search (queries are the pool) matches the plain loop, with equal and zero rows', async () => {
+  // 9,000 rows: two pool blocks, many query blocks, a ragged last block; rows searched both as
+  // rows and as columns. Some rows repeat (ties) and some are zero.
+  const dim = 8;
+  const data = randomRows(9_000, dim, 5);
+  for (let r = 0; r < 9_000; r += 97) data.copyWithin(r * dim, 4_321 * dim, 4_322 * dim);
+  for (let r = 50; r < 9_000; r += 1_013) data.fill(0, r * dim, (r + 1) * dim);
+  const excludeSelf = (r: number) => r;
+  const got = await nearestNeighbours({ queries: data, queryRows: 9_000, pool: data, poolRows: 9_000, dim, k: 5, excludeSelf });
+  assertMatchesPlainLoop(data, 9_000, data, 9_000, dim, 5, got, excludeSelf);
+  // The repeated row: its copies tie at 1 and the lowest rows win.
+  assert.deepEqual(Array.from(got.indices.subarray(97 * 5, 98 * 5)), [0, 194, 291, 388, 485]);
+  // Without excludeSelf a row is its own best match, unless a lower equal row comes first.
+  const withSelf = await nearestNeighbours({ queries: data, queryRows: 9_000, pool: data, poolRows: 9_000, dim, k: 3 });
+  assertMatchesPlainLoop(data, 9_000, data, 9_000, dim, 3, withSelf);
+});
+
+test('a self search of equal rows gives the lowest other rows', async () => {
+  const dim = 4;
+  const data = Float32Array.from({ length: 300 * dim }, (_, i) => [0.5, -1, 2, 0.25][i % dim]!);
+  const got = await nearestNeighbours({ queries: data, queryRows: 300, pool: data, poolRows: 300, dim, k: 3, excludeSelf: (r) => r });
+  assert.deepEqual(Array.from(got.indices.subarray(0, 3)), [1, 2, 3]);
+  assert.deepEqual(Array.from(got.indices.subarray(3, 6)), [0, 2, 3]);
+  assert.deepEqual(Array.from(got.indices.subarray(299 * 3)), [0, 1, 2]);
+});
+
 test('matches the plain loop for separate queries and pool, 64 dims', async () => {
   const dim = 64;
   const pool = randomRows(3_000, dim, 2);
