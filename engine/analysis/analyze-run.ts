@@ -9,7 +9,7 @@ import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, exactDuplicates, nearDuplicates } fro
 import { Ballot, majorityAccuracy, suggestForRow, type NeighbourTable } from './label-suggestions';
 import { findLikelyMistakes } from './likely-mistakes';
 import { writeMatrixFile } from './matrix-file';
-import { nearestNeighbours } from './nearest-neighbours';
+import { nearestNeighbours, type NearestNeighbours } from './nearest-neighbours';
 import { pca2d } from './pca';
 import { chooseLatent, readRunSamples, type ClassOutput, type RunSamples } from './run-samples';
 import { computeSlices, DEFAULT_MIN_SUPPORT, type SampleMetric } from './slices';
@@ -92,6 +92,9 @@ async function compute(store: RunStore, manifest: RunManifest, writer: AnalysisW
   if (options.umap && rows <= UMAP_NEIGHBOURS) analysis.warnings.push(`No UMAP projection: it needs more than ${UMAP_NEIGHBOURS} samples, the run has ${rows}.`);
   else if (options.umap) analysis.projections.push(await project('umap', samples, writer, seed, options.executionProviders));
 
+  // Every row's k nearest rows: the near-duplicates', and the label suggestions' when every row is in their pool.
+  const everyRow = await nearestNeighbours({ queries: embeddings, queryRows: rows, pool: embeddings, poolRows: rows, dim, k, excludeSelf: (row) => row, executionProviders: options.executionProviders });
+
   const classes = samples.classes;
   const unlabeled = distinctRows(samples, (row) => samples.refs[row]!.subset === UNLABELED);
   if (classes === undefined) {
@@ -106,7 +109,7 @@ async function compute(store: RunStore, manifest: RunManifest, writer: AnalysisW
       );
     }
     if (pool.rows.length > 0) {
-      const table = await labeledNeighbours(samples, pool.rows, k, options.executionProviders);
+      const table = await labeledNeighbours(samples, pool.rows, k, everyRow, options.executionProviders);
       analysis.neighbours = {
         k,
         referenceBenchmarks: pool.benchmarks,
@@ -120,7 +123,6 @@ async function compute(store: RunStore, manifest: RunManifest, writer: AnalysisW
     analysis.mistakes = mistakes(samples, classes);
   }
 
-  const everyRow = await nearestNeighbours({ queries: embeddings, queryRows: rows, pool: embeddings, poolRows: rows, dim, k, excludeSelf: (row) => row, executionProviders: options.executionProviders });
   const near = nearDuplicates({ k, ...everyRow }, samples, base.nearDuplicates.threshold);
   analysis.nearDuplicates.pairs = near.pairs.map((p) => ({ a: samples.refs[p.a]!, b: samples.refs[p.b]!, similarity: p.similarity }));
   if (near.total > near.pairs.length) analysis.warnings.push(`${near.total} near-duplicate pairs: the ${near.pairs.length} most similar are kept.`);
@@ -162,7 +164,9 @@ function referencePool(samples: RunSamples, classes: ClassOutput): { rows: numbe
 }
 
 /** Each row's k nearest rows of the pool, by embedding row; a sample is never its own neighbour. */
-async function labeledNeighbours(samples: RunSamples, poolRows: readonly number[], k: number, executionProviders: readonly string[] | undefined): Promise<NeighbourTable> {
+async function labeledNeighbours(samples: RunSamples, poolRows: readonly number[], k: number, everyRow: NearestNeighbours, executionProviders: readonly string[] | undefined): Promise<NeighbourTable> {
+  // A pool of every row (distinct samples, in row order) is the search of every row, already done: not a second quadratic search.
+  if (poolRows.length === samples.rows) return { k, ...everyRow };
   const { dim, embeddings } = samples;
   const pool = new Float32Array(poolRows.length * dim);
   poolRows.forEach((row, p) => pool.set(embeddings.subarray(row * dim, (row + 1) * dim), p * dim));
