@@ -54,7 +54,8 @@ const GROUP = 32;
  * from the last to the first, so row j has its own block's neighbours (every row after it)
  * before any earlier block is read: its k-th best is then near final, and few columns pass
  * (at 100k rows about 1% of the scores are rescored). There the rows' TopK is also cheaper, by
- * groups of rows (see `selfGraph`). On 2 cores this took 100k × 64 from 13.8 s to 9.7 s.
+ * groups of rows (see `selfGraph`). On 2 cores 100k × 64 went from 23 s of CPU to 16 s (wall
+ * 12–14 s to 7.5–10 s, with other work on the machine).
  *
  * Ties are broken by the lower pool row first, so equal inputs give equal outputs: TopK orders
  * equal values by index, and the running top-k orders equal similarities by row. Similarities
