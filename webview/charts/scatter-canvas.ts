@@ -1,4 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import { extent } from './extent';
 
 /**
  * A 2-D scatter of up to hundreds of thousands of points, drawn in one pass: each point's
@@ -297,16 +298,6 @@ function discOffsets(diameter: number, width: number): Int32Array {
   return Int32Array.from(offsets);
 }
 
-function extent(values: Float32Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo <= hi ? [lo, hi] : [0, 1];
-}
 
 customElements.define('evalens-scatter', ScatterCanvasElement);
 

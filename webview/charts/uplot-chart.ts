@@ -1,6 +1,7 @@
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css';
+import { extent } from './extent';
 
 /**
  * uPlot glue: a chart described as data (series of x/y points, or bars), drawn by uPlot on a
@@ -185,15 +186,6 @@ export class ChartElement extends LitElement {
   }
 }
 
-function extent(values: number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo <= hi ? [lo, hi] : [0, 1];
-}
 
 customElements.define('evalens-chart', ChartElement);
 

@@ -1,6 +1,5 @@
 import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
-import { icon } from './icon';
 import './benchmark-summary';
 import './classification-output';
 import './compare-section';
@@ -13,6 +12,7 @@ import './text-output';
 import { sharedStyles } from './shared.css';
 import { reportViewStyles, sectionStyles } from './report-view.css';
 import { StateElement } from './state-element';
+import { noticeBanner } from './notice-banner';
 
 /** A run's report: header, benchmarks, each prediction output, the samples, the configuration, and a comparison when one arrives. */
 export class ReportViewElement extends StateElement<ReportState> {
@@ -28,7 +28,7 @@ export class ReportViewElement extends StateElement<ReportState> {
   override render() {
     const state = this.state;
     const benchmark = state.benchmark;
-    return html`${this.renderNotice()}
+    return html`${noticeBanner(this.state.notice, () => this.state.dismissNotice())}
     ${state.report === undefined
       ? state.notice === undefined
         ? html`<p class="loading muted" aria-busy="true">Loading the report…</p>`
@@ -57,14 +57,6 @@ export class ReportViewElement extends StateElement<ReportState> {
           <evalens-run-details .state=${state}></evalens-run-details>`}`;
   }
 
-  private renderNotice() {
-    const notice = this.state.notice;
-    if (notice === undefined) return nothing;
-    return html`<div class="notice ${notice.level}" role=${notice.level === 'error' ? 'alert' : 'status'}>
-      ${icon(notice.level)}<span style="flex:1">${notice.message}</span>
-      <button class="link" aria-label="Dismiss" @click=${() => this.state.dismissNotice()}>${icon('close')}</button>
-    </div>`;
-  }
 }
 customElements.define('evalens-report-view', ReportViewElement);
 

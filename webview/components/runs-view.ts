@@ -9,6 +9,7 @@ import { STATUS_LABELS } from './run-status';
 import { runsViewStyles } from './runs-view.css';
 import { sharedStyles } from './shared.css';
 import { StateElement } from './state-element';
+import { noticeBanner } from './notice-banner';
 
 const KIND_LABELS = { evaluation: 'Evaluations', 'integration-test': 'Integration tests', 'cross-validation': 'Cross-validations' } as const;
 
@@ -31,8 +32,8 @@ export class RunsViewElement extends StateElement<RunsState> {
 
   override render() {
     const state = this.state;
-    if (state.loaded && state.storeTotal === 0) return html`${this.renderNotice()}${this.renderEmptyStore()}`;
-    return html`${this.renderToolbar()}${this.renderNotice()}
+    if (state.loaded && state.storeTotal === 0) return html`${noticeBanner(this.state.notice, () => this.state.dismissNotice())}${this.renderEmptyStore()}`;
+    return html`${this.renderToolbar()}${noticeBanner(this.state.notice, () => this.state.dismissNotice())}
       <div role="list" aria-label="Runs" aria-busy=${state.loaded ? 'false' : 'true'}>
         ${state.rows.map(
           (row) => html`<evalens-run-row role="listitem" .run=${row.summary} .live=${state.progressOf(row)} ?interactive=${state.interactive}></evalens-run-row>`,
@@ -86,14 +87,6 @@ export class RunsViewElement extends StateElement<RunsState> {
     </nav>`;
   }
 
-  private renderNotice() {
-    const notice = this.state.notice;
-    if (notice === undefined) return nothing;
-    return html`<div class="notice ${notice.level}" role=${notice.level === 'error' ? 'alert' : 'status'}>
-      ${icon(notice.level)}<span style="flex:1">${notice.message}</span>
-      <button class="link" aria-label="Dismiss" @click=${() => this.state.dismissNotice()}>${icon('close')}</button>
-    </div>`;
-  }
 
   private renderEmptyStore() {
     return html`<div class="empty">
