@@ -65,6 +65,21 @@ export const outputBindingSchema = z.object({
 });
 export type OutputBinding = z.infer<typeof outputBindingSchema>;
 
+/**
+ * `evalens eval --shard I/N`: the run evaluates part I of N of every benchmark's samples
+ * (engine/runner/shard.ts says which), to be merged with the other parts by `evalens runs merge`.
+ */
+export const runShardSchema = z.object({
+  /** 1-based: shards 1 to `count`. */
+  index: z.number().int().positive(),
+  count: z.number().int().positive(),
+  /** The batch size the benchmarks are cut at: each batch of the unsharded run goes whole to one shard. */
+  batchSize: z.number().int().positive(),
+  /** Hashes of the evaluation this shard is part of (config, model, script): shards merge only when they all agree. */
+  parent: z.object({ config: z.string(), model: z.string(), script: z.string() }),
+});
+export type RunShard = z.infer<typeof runShardSchema>;
+
 export const runManifestSchema = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
@@ -89,6 +104,10 @@ export const runManifestSchema = z.object({
   checkpoint: checkpointSchema,
   events: z.array(runEventSchema),
   error: runErrorSchema.optional(),
+  /** Set on a shard run (`evalens eval --shard I/N`). */
+  shard: runShardSchema.optional(),
+  /** The shard runs `evalens runs merge` made this run from, in shard order. */
+  mergedFrom: z.array(z.string()).optional(),
   /** Process evaluating the run, to tell a live run from one left behind by a crash. */
   pid: z.number().int().optional(),
 });
