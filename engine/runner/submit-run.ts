@@ -6,16 +6,19 @@ import type { RunStore } from '../runs/run-store';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { reconcileInterruptedRuns } from './run-queue';
 import { boundOutputNames } from '../loader/bound-outputs';
+import { runShard, shardPrepared, type ShardPart } from './shard';
 
 /*
  * Putting runs in the queue. Both load the integration (user code) to check it before any
  * inference, so they run in the CLI process, never in the extension host.
  */
 
-/** Validates a config, checks everything that can be checked before inference, and queues a run. */
-export async function submitEvaluation(store: RunStore, configPath: string, only?: readonly string[]): Promise<RunManifest> {
+/** Validates a config, checks everything that can be checked before inference, and queues a run (of one shard of it, given `part`). */
+export async function submitEvaluation(store: RunStore, configPath: string, only?: readonly string[], part?: ShardPart): Promise<RunManifest> {
   const config = selectBenchmarks(loadEvalConfig(configPath), only);
-  const prepared = await prepareEvaluation(config);
+  const whole = await prepareEvaluation(config);
+  const shard = part === undefined ? undefined : runShard(whole, part);
+  const prepared = shard === undefined ? whole : shardPrepared(whole, shard);
   return store.create({
     kind: 'evaluation',
     name: config.name,
@@ -30,6 +33,7 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
     ),
     benchmarks: prepared.benchmarks.map((b) => ({ name: b.name, total: b.indices.length })),
     batchSize: fixedBatchSize(prepared.signature) ?? config.batchSize,
+    shard,
   });
 }
 

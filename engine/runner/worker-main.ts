@@ -8,6 +8,7 @@ import { evaluateRun, type StopRequest } from './evaluate-run';
 import { event } from '../runs/run-event';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { toRunnerSchema, type FromRunner } from './worker-protocol';
+import { shardPrepared } from './shard';
 import { analyzeAfterEvaluation } from '../analysis/analyze-after-evaluation';
 
 /**
@@ -78,6 +79,7 @@ async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean
   let prepared;
   try {
     prepared = await prepareEvaluation(config);
+    if (manifest.shard !== undefined) prepared = shardPrepared(prepared, manifest.shard);
   } catch (error) {
     const message = error instanceof EvalensError ? error.message : `Preparing the run failed: ${errorText(error)}.`;
     const location = scriptLocationOf(error);

@@ -29,6 +29,7 @@ export interface NewRun {
   outputs: RunManifest['outputs'];
   benchmarks: { name: string; total: number }[];
   batchSize: number;
+  shard?: RunManifest['shard'];
 }
 
 export interface ListOptions {
@@ -86,6 +87,7 @@ export class RunStore {
       outputs: run.outputs,
       benchmarks: run.benchmarks.map((b) => ({ name: b.name, total: b.total, done: 0, errors: 0 })),
       batchSize: run.batchSize,
+      ...(run.shard === undefined ? {} : { shard: run.shard }),
       checkpoint: { records: 0, recordsBytes: 0, embeddings: {} },
       events: [{ at, kind: 'submitted', message: `submitted ${run.name}` }],
     };

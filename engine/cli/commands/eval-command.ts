@@ -5,6 +5,7 @@ import { requeueForResume, submitEvaluation } from '../../runner/submit-run';
 import { EVAL_CONFIG_FILE } from '../../config/eval-config';
 import { collect, positiveInt, type RegisterCommand } from '../cli-context';
 import { followRun } from './follow-run';
+import { parseShard } from '../../runner/shard';
 
 export const DEFAULT_RUNS_DIR = path.join('.evalens', 'runs');
 
@@ -17,17 +18,19 @@ export const registerEvalCommands: RegisterCommand = (program, ctx) => {
     .option('-b, --benchmark <name>', 'only this benchmark of the config (repeatable)', collect)
     .option('--runs-dir <dir>', 'run store (default: .evalens/runs beside the config)')
     .option('--concurrency <n>', 'queued runs evaluated at once', positiveInt, 1)
+    .option('--shard <I/N>', 'evaluate only shard I of N (1 ≤ I ≤ N) of every benchmark, as a run to merge with the others by evalens runs merge')
     .option('--submit', 'queue the run and exit without evaluating it')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { config: string; benchmark?: string[]; runsDir?: string; concurrency: number; submit?: boolean; json?: boolean }) => {
+    .action(async (options: { config: string; benchmark?: string[]; runsDir?: string; concurrency: number; shard?: string; submit?: boolean; json?: boolean }) => {
       ctx.setJson(options.json === true);
+      const part = options.shard === undefined ? undefined : parseShard(options.shard);
       const store = new RunStore(options.runsDir ?? path.join(path.dirname(path.resolve(options.config)), DEFAULT_RUNS_DIR));
-      const manifest = await submitEvaluation(store, options.config, options.benchmark);
+      const manifest = await submitEvaluation(store, options.config, options.benchmark, part);
       if (options.submit) {
         process.stdout.write(options.json ? `${JSON.stringify({ runId: manifest.runId, status: manifest.status }, null, 2)}\n` : `Queued run ${manifest.runId} (${manifest.name}). Evaluate the queue with: evalens resume ${manifest.runId}\n`);
         return;
       }
-      if (!options.json) process.stderr.write(`Run ${manifest.runId}: ${manifest.name}, ${manifest.benchmarks.map((b) => `${b.name} (${b.total} samples)`).join(', ')}\n`);
+      if (!options.json) process.stderr.write(`Run ${manifest.runId}: ${manifest.name}, ${part === undefined ? '' : `shard ${part.index}/${part.count}: `}${manifest.benchmarks.map((b) => `${b.name} (${b.total} samples)`).join(', ')}\n`);
       ctx.exit(await followRun(store, manifest.runId, { json: options.json === true, concurrency: options.concurrency }));
     });
 
