@@ -69,7 +69,7 @@ export interface ModelSpec {
   nodes: NodeSpec[];
   inputs: ValueSpec[];
   outputs: ValueSpec[];
-  initializers?: { name: string; dataType: number; dims: number[]; floats: number[] }[];
+  initializers?: { name: string; dataType: number; dims: number[]; floats: ArrayLike<number> }[];
 }
 
 function encodeType(type: TypeSpec): Bytes {

@@ -4,9 +4,11 @@ import type { RunStatus } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
 import { fromRunnerSchema, type RunProgress, type ToRunner } from './worker-protocol';
+import { mib, residentBytesOf } from './memory-budget';
 
 export interface SuperviseOptions {
   force?: boolean;
+  /** The runner's resident memory limit (heap and native), in MiB. */
   memoryLimitMb: number;
   onProgress?: (progress: RunProgress) => void;
   onLog?: (line: string) => void;
@@ -22,7 +24,10 @@ export interface SupervisedRun {
   cancel(): void;
 }
 
-/** The node flags of a runner process: its own heap limit. */
+/** How often the supervisor reads the runner's resident memory. */
+const WATCH_MEMORY_EVERY_MS = 50;
+
+/** The node flags of a runner process: its own heap limit, within its resident memory limit. */
 export function runnerNodeFlags(memoryLimitMb: number): string[] {
   return [`--max-old-space-size=${memoryLimitMb}`, '--enable-source-maps'];
 }
@@ -35,7 +40,9 @@ export function defaultWorkerPath(): string {
 /**
  * Starts a runner child process for one run and watches it. When the child dies without
  * finishing (a crash, kill -9, out of memory) the run is marked failed and resumable, with
- * the reason.
+ * the reason. The runner sizes its batches to stay under `memoryLimitMb` (memory-budget.ts);
+ * should its resident memory pass the limit all the same, the supervisor kills it, as a
+ * cgroup would, and says what it reached.
  */
 export function superviseRun(store: RunStore, runId: string, options: SuperviseOptions): SupervisedRun {
   const child = fork(options.workerPath ?? defaultWorkerPath(), [], {
@@ -44,6 +51,15 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
   });
   let stderrTail = '';
   let finished: { status: RunStatus; message?: string } | undefined;
+  let overLimit: number | undefined;
+  const limitBytes = options.memoryLimitMb * 1048576;
+  const watch = setInterval(() => {
+    const rss = child.pid === undefined ? undefined : residentBytesOf(child.pid);
+    if (rss === undefined || rss <= limitBytes || overLimit !== undefined) return;
+    overLimit = rss;
+    child.kill('SIGKILL');
+  }, WATCH_MEMORY_EVERY_MS);
+  watch.unref();
   const log = (chunk: Buffer) => {
     const text = chunk.toString();
     stderrTail = (stderrTail + text).slice(-4000);
@@ -61,11 +77,12 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
   const done = new Promise<{ status: RunStatus; message?: string }>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      clearInterval(watch);
       if (finished !== undefined) {
         resolve(finished);
         return;
       }
-      const reason = crashReason(code, signal, stderrTail, options.memoryLimitMb);
+      const reason = overLimit === undefined ? crashReason(code, signal, stderrTail, options.memoryLimitMb) : overLimitReason(overLimit, options.memoryLimitMb);
       try {
         const manifest = store.update(runId, (m) => {
           if (m.status !== 'evaluating' && m.status !== 'queued') return;
@@ -80,7 +97,7 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
       }
     });
   });
-  child.send({ type: 'run', storeRoot: store.root, runId, force: options.force === true } satisfies ToRunner);
+  child.send({ type: 'run', storeRoot: store.root, runId, force: options.force === true, memoryLimitMb: options.memoryLimitMb } satisfies ToRunner);
   return {
     pid: child.pid,
     done,
@@ -90,9 +107,16 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
   };
 }
 
+function overLimitReason(rss: number, memoryLimitMb: number): string {
+  return (
+    `The runner's resident memory reached ${mib(rss)}, above memoryLimitMb (${memoryLimitMb} MiB), and the run was stopped. ` +
+    'Finished samples are kept: raise memoryLimitMb (the config, or evalens resume --memory-limit-mb) or lower batchSize, then resume the run.'
+  );
+}
+
 function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr: string, memoryLimitMb: number): string {
   if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr)) {
-    return `The runner ran out of memory (heap limit ${memoryLimitMb} MiB). Finished samples are kept: raise memoryLimitMb or lower batchSize in the config, then resume the run.`;
+    return `The runner ran out of JavaScript heap (limit ${memoryLimitMb} MiB). Finished samples are kept: raise memoryLimitMb or lower batchSize in the config, then resume the run.`;
   }
   if (signal === 'SIGKILL') {
     return 'The runner was killed (SIGKILL: kill -9, or the system ran out of memory). Finished samples are kept: resume the run to finish it.';

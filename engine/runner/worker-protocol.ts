@@ -8,8 +8,8 @@ import { runStatusSchema } from '../../shared/run-types';
 
 /** Supervisor → runner. */
 export const toRunnerSchema = z.discriminatedUnion('type', [
-  /** Evaluate (or resume) the run `runId` of the store at `storeRoot`. */
-  z.object({ type: z.literal('run'), storeRoot: z.string(), runId: z.string(), force: z.boolean() }),
+  /** Evaluate (or resume) the run `runId` of the store at `storeRoot`, keeping its resident memory under `memoryLimitMb`. */
+  z.object({ type: z.literal('run'), storeRoot: z.string(), runId: z.string(), force: z.boolean(), memoryLimitMb: z.number().positive() }),
   /** Stop at the next batch boundary, keeping every finished sample. */
   z.object({ type: z.literal('cancel') }),
 ]);
