@@ -12,6 +12,7 @@ export {
 } from './classification';
 export { MetricError, type MetricErrorCode } from './errors';
 export type { FloatDtype } from './float';
+export { MultilabelAccumulator, type LabelReport, type MultilabelOptions, type MultilabelResult } from './multilabel';
 export { RegressionAccumulator, type OutputScores, type RegressionOptions, type RegressionResult } from './regression';
 export { averagePrecision, bestF1, rocAuc, thresholdCurve, type BestF1, type ThresholdCurve } from './ranking';
 export { TextAccumulator, whitespaceTokenize, type TextResult } from './text';
