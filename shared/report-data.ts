@@ -278,6 +278,14 @@ export const flippedSampleSchema = z.object({
 export const metricDeltaSchema = z.object({ metric: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() });
 export type MetricDelta = z.infer<typeof metricDeltaSchema>;
 
+/** McNemar's exact test: of the paired samples, `b` right in A only, `c` right in B only; p two-sided. */
+export const mcnemarSchema = z.object({ output: z.string(), samples: z.number().int(), b: z.number().int(), c: z.number().int(), pValue: z.number() });
+export type McNemar = z.infer<typeof mcnemarSchema>;
+
+/** A headline metric's change B − A on the paired samples, with its bootstrap percentile interval. */
+export const deltaIntervalSchema = z.object({ output: z.string(), metric: z.string(), a: z.number(), b: z.number(), delta: z.number(), low: z.number(), high: z.number() });
+export type DeltaInterval = z.infer<typeof deltaIntervalSchema>;
+
 export const comparisonSchema = z.object({
   a: runSummarySchema,
   b: runSummarySchema,
@@ -291,11 +299,19 @@ export const comparisonSchema = z.object({
       perClass: z.array(z.object({ output: z.string(), label: z.string(), metrics: z.array(metricDeltaSchema) })),
       rightToWrong: z.array(flippedSampleSchema),
       wrongToRight: z.array(flippedSampleSchema),
+      /** McNemar's exact test on the paired samples both runs scored on `output`; null where there are none (see `notes`). */
+      mcnemar: mcnemarSchema.nullable().optional(),
+      /** Bootstrap intervals of the headline metrics' deltas (B − A) on the paired samples. */
+      intervals: z.array(deltaIntervalSchema).optional(),
     }),
   ),
   /** Benchmarks only one of the runs has. */
   onlyInA: z.array(z.string()),
   onlyInB: z.array(z.string()),
+  /** How the intervals were drawn. */
+  bootstrap: z.object({ resamples: z.number().int().positive(), seed: z.number().int(), confidence: z.number() }).optional(),
+  /** What the statistics could not cover, and why. */
+  notes: z.array(z.string()).optional(),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 

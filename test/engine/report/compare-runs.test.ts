@@ -112,6 +112,21 @@ test('samples pair by index and input hash; flips and metric deltas are the hand
   }
 });
 
+test('McNemar counts the flips of the paired samples; the intervals are of the paired samples\' accuracy and F1', () => {
+  const [bench] = comparison.benchmarks;
+  // b = right in A only (samples 1, 5), c = right in B only (2, 4, 6): p = 2·P(X ≤ 2), X ~ Bin(5, ½) = 2·16/32, at most 1.
+  assert.deepEqual(bench!.mcnemar, { output: 'p', samples: 7, b: 2, c: 3, pValue: 1 });
+  assert.deepEqual(comparison.bootstrap, { resamples: 2000, seed: 1, confidence: 0.95 });
+  assert.deepEqual(comparison.notes, []);
+  const [accuracy, f1] = bench!.intervals!;
+  // Paired samples 0-6: A right on 0, 1, 3, 5; B right on 0, 2, 3, 4, 6.
+  assert.deepEqual([accuracy!.metric, accuracy!.a, accuracy!.b], ['accuracy', 4 / 7, 5 / 7]);
+  // Positive class 'yes' (truth 1 1 1 0 0 0 0): A predicts 1 1 0 0 1 0 1 (TP 2, FP 2, FN 1), B 1 0 1 0 0 1 0 (TP 2, FP 1, FN 1).
+  assert.equal(f1!.metric, 'f1');
+  assert.ok(Math.abs(f1!.a - 4 / 7) < 1e-12 && Math.abs(f1!.b - 2 / 3) < 1e-12, JSON.stringify(f1));
+  for (const x of [accuracy!, f1!]) assert.ok(x.low <= x.delta && x.delta <= x.high && x.low < x.high, JSON.stringify(x));
+});
+
 test('a sample detail gives the class probabilities of its outputs', async () => {
   const detail = await sampleDetail(store, store.read(runA), 'test', 1);
   assert.equal(detail.index, 1);
