@@ -60,6 +60,8 @@ export const outputBindingSchema = z.object({
   labels: z.array(z.string()).optional(),
   groundTruth: z.string().optional(),
   activation: z.enum(['logits', 'probabilities']).optional(),
+  /** Multilabel: the probability at or above which a label is predicted, for every label or per label. */
+  threshold: z.union([z.number(), z.array(z.number())]).optional(),
   /** A latent read from this intermediate tensor of the graph (the key is the latent's name, not a model output). */
   tensor: z.string().optional(),
 });

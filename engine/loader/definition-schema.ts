@@ -20,12 +20,15 @@ const encoderSchema = z.object({
   encode: fn<Encoder['encode']>(),
 });
 
+const probability = z.number({ error: 'must be a probability from 0 to 1' }).min(0, 'must be a probability from 0 to 1').max(1, 'must be a probability from 0 to 1');
+
 const predictionSchema = z.object({
   role: z.literal('prediction'),
   task: z.enum(['classification', 'binary', 'multilabel', 'regression']),
   labels: z.array(z.string()).min(1).optional(),
   groundTruth: z.string().optional(),
   activation: z.enum(['logits', 'probabilities']).optional(),
+  threshold: z.union([probability, z.array(probability).min(1, 'must hold one threshold per label')]).optional(),
 });
 
 const textSchema = z.object({
@@ -96,6 +99,14 @@ export const definitionSchema = z
           path: ['model', 'outputs', output, 'labels'],
           message: `is required for a ${binding.task} output: give one class name per entry of its class dimension`,
         });
+      }
+      if (binding.role === 'prediction' && binding.task !== 'text' && binding.threshold !== undefined) {
+        const { threshold, labels } = binding;
+        if (binding.task !== 'multilabel') {
+          ctx.addIssue({ code: 'custom', path: ['model', 'outputs', output, 'threshold'], message: `applies to multilabel outputs only; this output is ${binding.task}: remove it` });
+        } else if (Array.isArray(threshold) && labels !== undefined && threshold.length !== labels.length) {
+          ctx.addIssue({ code: 'custom', path: ['model', 'outputs', output, 'threshold'], message: `holds ${threshold.length} thresholds for ${labels.length} labels: give one per label, in the order of labels, or one number for all` });
+        }
       }
     }
     const seen = new Map<string, string>();

@@ -1,14 +1,15 @@
 import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
-import { BinaryAccumulator, MulticlassAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
-import { argmax, classProbabilitiesInto, positiveProbability, type Activation } from '../metrics/activations';
+import { BinaryAccumulator, MetricError, MulticlassAccumulator, MultilabelAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
+import { argmax, classProbabilitiesInto, independentProbabilities, positiveProbability, type Activation } from '../metrics/activations';
+import { EvalensError } from '../errors';
 import { CompensatedSum } from '../metrics/float';
 import type { RunRecord } from '../runs/record-format';
 import type { RunStore } from '../runs/run-store';
 import type { PreparedEvaluation } from './prepare-evaluation';
 import { evaluateGates } from './gates';
 
-type Accumulator = MulticlassAccumulator | BinaryAccumulator | RegressionAccumulator | TextAccumulator;
+type Accumulator = MulticlassAccumulator | BinaryAccumulator | MultilabelAccumulator | RegressionAccumulator | TextAccumulator;
 
 interface BenchmarkTally {
   samples: number;
@@ -94,7 +95,8 @@ export class ResultsAggregator {
 
 /**
  * The overall score of a benchmark, one number to rank runs by: accuracy for classification,
- * ROC AUC for binary (accuracy when only one class is present), R² for regression.
+ * ROC AUC for binary (accuracy when only one class is present), micro-averaged F1 for
+ * multilabel (subset accuracy nears 0 as labels grow), R² for regression.
  */
 export function scoreOf(task: PredictionOutput['task'] | 'text', result: Record<string, unknown>): number | null {
   const pick = (key: string) => (typeof result[key] === 'number' ? (result[key] as number) : null);
@@ -108,7 +110,7 @@ export function scoreOf(task: PredictionOutput['task'] | 'text', result: Record<
     case 'text':
       return pick('corpus_bleu4');
     case 'multilabel':
-      return null;
+      return pick('f1_micro');
   }
 }
 
@@ -140,8 +142,14 @@ function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionO
   let entry = tally.outputs.get(name);
   if (entry === undefined) {
     const expectedSamples = tally.expected;
-    const acc = binding.task === 'classification' ? new MulticlassAccumulator({ numClasses: values.length, expectedSamples }) : binding.task === 'binary' ? new BinaryAccumulator({ expectedSamples }) : binding.task === 'regression' ? new RegressionAccumulator({ outputs: values.length }) : undefined;
-    if (acc === undefined) return;
+    const acc =
+      binding.task === 'classification'
+        ? new MulticlassAccumulator({ numClasses: values.length, expectedSamples })
+        : binding.task === 'binary'
+          ? new BinaryAccumulator({ expectedSamples })
+          : binding.task === 'multilabel'
+            ? new MultilabelAccumulator({ numLabels: values.length, thresholds: binding.threshold, expectedSamples })
+            : new RegressionAccumulator({ outputs: values.length });
     entry = { task: binding.task, acc, row: binding.task === 'classification' ? new ProbabilityRow() : undefined };
     tally.outputs.set(name, entry);
   }
@@ -150,8 +158,21 @@ function addPrediction(tally: BenchmarkTally, name: string, binding: PredictionO
     acc.add(entry.row!.of(values, binding.activation), truth.length === 1 ? truth[0]! : argmax(truth));
   } else if (acc instanceof BinaryAccumulator) {
     acc.add(positiveProbability(values, binding.activation), truth[0] === 1 ? 1 : 0);
+  } else if (acc instanceof MultilabelAccumulator) {
+    addLabels(acc, name, binding, record, values, truth);
   } else if (acc instanceof RegressionAccumulator) {
     acc.add(values, truth);
+  }
+}
+
+/** A multilabel sample, its probabilities in float32 as the output's; a row it cannot score names the output, benchmark and sample. */
+function addLabels(acc: MultilabelAccumulator, name: string, binding: PredictionOutput, record: SampleRecord | RunRecord, values: ArrayLike<number>, truth: ArrayLike<number>): void {
+  try {
+    acc.add(Float32Array.from(independentProbabilities(Array.from(values), binding.activation)), truth);
+  } catch (error) {
+    if (!(error instanceof MetricError)) throw error;
+    const reason = error.message.replace(/^Sample \d+: /, '');
+    throw new EvalensError('script-runtime', `Output '${name}' (multilabel) cannot be scored at sample ${record.index} of benchmark '${record.benchmark}': ${reason} Fix the ground-truth encoder '${binding.groundTruth}' or the binding, then run the integration test.`, { sample: record.index });
   }
 }
 

@@ -28,7 +28,7 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
     outputs: Object.fromEntries(
       boundOutputNames(prepared.integration.definition, prepared.signature).map((name) => {
         const b = prepared.integration.definition.model.outputs[name]!;
-        return [name, b.role === 'latent' ? { role: 'latent' as const, tensor: b.tensor } : b.task === 'text' ? { role: 'prediction' as const, task: 'text' as const } : { role: b.role, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }];
+        return [name, b.role === 'latent' ? { role: 'latent' as const, tensor: b.tensor } : b.task === 'text' ? { role: 'prediction' as const, task: 'text' as const } : { role: b.role, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation, threshold: b.threshold }];
       }),
     ),
     benchmarks: prepared.benchmarks.map((b) => ({ name: b.name, total: b.indices.length })),

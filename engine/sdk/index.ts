@@ -83,6 +83,12 @@ export interface PredictionOutput {
   readonly groundTruth?: string;
   /** Whether the output holds logits (softmax / sigmoid applied by Evalens) or probabilities. */
   readonly activation?: 'logits' | 'probabilities';
+  /**
+   * Multilabel outputs only: a label is predicted when its probability is at or above its
+   * threshold. One threshold for every label, or one per label in the order of `labels`.
+   * Default 0.5.
+   */
+  readonly threshold?: number | readonly number[];
 }
 
 /**
