@@ -17,6 +17,7 @@ export type EvalensErrorCode =
   | 'run-not-found'
   | 'run-corrupt'
   | 'resume-refused'
+  | 'merge-refused'
   | 'benchmark-not-found'
   | 'sample-out-of-range'
   | 'no-visualizers'

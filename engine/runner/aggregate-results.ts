@@ -1,13 +1,19 @@
 import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
-import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
+import type { BenchmarkResult, OutputBinding, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
 import { BinaryAccumulator, MetricError, MulticlassAccumulator, MultilabelAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
 import { argmax, classProbabilitiesInto, independentProbabilities, positiveProbability, type Activation } from '../metrics/activations';
 import { EvalensError } from '../errors';
 import { CompensatedSum } from '../metrics/float';
 import type { RunRecord } from '../runs/record-format';
 import type { RunStore } from '../runs/run-store';
-import type { PreparedEvaluation } from './prepare-evaluation';
+import type { GateConfig } from '../config/eval-config';
 import { evaluateGates } from './gates';
+
+/** What the results are computed from besides the records: how the outputs are bound, and the gates (a PreparedEvaluation, or a run's manifest when shards are merged). */
+export interface AggregatedEvaluation {
+  readonly config: { readonly gates: readonly GateConfig[] };
+  readonly integration: { readonly definition: { readonly model: { readonly outputs: Readonly<Record<string, OutputBinding>> } } };
+}
 
 type Accumulator = MulticlassAccumulator | BinaryAccumulator | MultilabelAccumulator | RegressionAccumulator | TextAccumulator;
 
@@ -32,7 +38,7 @@ export class ResultsAggregator {
   private readonly tallies: Map<string, BenchmarkTally>;
 
   constructor(
-    private readonly prepared: PreparedEvaluation,
+    private readonly prepared: AggregatedEvaluation,
     benchmarks: readonly { name: string; total: number }[],
   ) {
     const outputs = Object.entries(prepared.integration.definition.model.outputs);

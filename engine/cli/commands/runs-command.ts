@@ -14,19 +14,21 @@ import { formatRunList, runListEntry, type RunListJson } from '../output/run-lis
 import { formatRunSummary } from '../output/run-summary';
 import { colour } from '../terminal';
 import { DEFAULT_RUNS_DIR } from './eval-command';
+import { registerMerge } from './runs-merge-command';
 
 interface StoreOptions {
   runsDir?: string;
   json?: boolean;
 }
 
-/** `evalens runs list|show|export|delete`: the run store from a terminal or CI. */
+/** `evalens runs list|show|export|delete|merge`: the run store from a terminal or CI. */
 export const registerRunsCommand: RegisterCommand = (program, ctx) => {
-  const runs = program.command('runs').description('list, show, export and delete runs of the run store');
+  const runs = program.command('runs').description('list, show, export, delete and merge runs of the run store');
   registerList(runs, ctx);
   registerShow(runs, ctx);
   registerExport(runs, ctx);
   registerDelete(runs, ctx);
+  registerMerge(runs, ctx);
 };
 
 function storeOptions(command: Command): Command {

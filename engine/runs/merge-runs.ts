@@ -1,0 +1,227 @@
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { RunManifest, RunShard } from '../../shared/run-types';
+import type { ResolvedEvalConfig } from '../config/load-config';
+import { EvalensError } from '../errors';
+import { ResultsAggregator } from '../runner/aggregate-results';
+import { shardRange } from '../runner/shard';
+import { AppendLog } from './append-log';
+import { syncDir } from './atomic-file';
+import type { RecordReader } from './record-reader';
+import { embeddingsFile, RECORDS, RunStore } from './run-store';
+import { newRunId } from './run-id';
+import { validShards } from './shard-check';
+
+/** Bytes of merged records or embeddings gathered before they are written out. */
+const WRITE_BYTES = 4 << 20;
+
+/**
+ * `evalens runs merge`: the completed shards of one evaluation (`evalens eval --shard I/N`)
+ * made into one run whose records, embeddings and results equal, byte for byte, those of the
+ * evaluation run unsharded. A shard's records hold positions and embedding rows of its own;
+ * here each benchmark takes its shards' records in shard order, positions moved to where the
+ * shard starts and embedding rows numbered across the run, as the unsharded runner numbers
+ * them. The results are then computed from the merged records, read back in order, as a
+ * resumed runner replays them: the same float sums in the same order.
+ *
+ * Streamed: one chunk of each shard's records and a few MiB of output at a time, whatever the
+ * number of samples. The run is written in a folder of the store that is not a run id, then
+ * renamed to its id at once: a merge killed midway leaves no run, only that folder.
+ */
+export async function mergeShards(store: RunStore, runIds: readonly string[], now = new Date()): Promise<RunManifest> {
+  const shards = validShards(store, runIds);
+  const runId = newRunId(now);
+  const scratch = path.join(store.root, `.merging-${runId}.${process.pid}`);
+  const staging = new RunStore(scratch);
+  mkdirSync(staging.runDir(runId), { recursive: true });
+  try {
+    const manifest = await writeMerged(staging, runId, shards, store, now);
+    const aggregator = new ResultsAggregator({ config: manifest.config as ResolvedEvalConfig, integration: { definition: { model: { outputs: manifest.outputs } } } }, manifest.benchmarks);
+    const reader = staging.recordReader(manifest);
+    for await (const chunk of reader.chunks()) reader.forEach(chunk, (record) => aggregator.add(record));
+    // Gates compare with baselines of the store the run goes into.
+    staging.writeResults(aggregator.results(store, runId));
+    renameSync(staging.runDir(runId), store.runDir(runId));
+    syncDir(store.root);
+    return manifest;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Writes the merged records, embeddings and manifest of `runId` into `staging`. */
+async function writeMerged(staging: RunStore, runId: string, shards: readonly RunManifest[], store: RunStore, now: Date): Promise<RunManifest> {
+  const first = shards[0]!;
+  const shard = first.shard!;
+  const dir = staging.runDir(runId);
+  const latents = Object.keys(first.outputs).filter((o) => first.outputs[o]!.role === 'latent');
+  const records = new AppendLog(path.join(dir, RECORDS), 0);
+  const embeddings = new Map(latents.map((o) => [o, new AppendLog(path.join(dir, embeddingsFile(o)), 0)]));
+  const dims = new Map<string, number>();
+  for (const manifest of shards) for (const [o, e] of Object.entries(manifest.checkpoint.embeddings)) dims.set(o, e.dim);
+  const cursors = shards.map((s) => new ShardCursor(store, s));
+  let pending = 0;
+  let row = 0;
+  const flush = () => {
+    records.flush();
+    for (const log of embeddings.values()) log.flush();
+    pending = 0;
+  };
+  try {
+    const benchmarks: RunManifest['benchmarks'] = [];
+    for (const [bi, b] of first.benchmarks.entries()) {
+      const total = shards.reduce((n, s) => n + s.benchmarks[bi]!.total, 0);
+      for (const cursor of cursors) {
+        const start = shardRange(total, shard.batchSize, cursor.shard).start;
+        const rows = cursor.rowsBefore;
+        for (let position = 0; position < cursor.manifest.benchmarks[bi]!.done; position++) {
+          const record = await cursor.nextRecord(b.name, position);
+          record.position = start + position;
+          if (record.embeddingRow !== undefined) record.embeddingRow = row++;
+          const text = `${JSON.stringify(record)}\n`;
+          records.append(text);
+          pending += text.length;
+          if (pending >= WRITE_BYTES) flush();
+        }
+        for (const [o, log] of embeddings) pending += cursor.copyRows(o, dims.get(o), cursor.rowsBefore - rows, log);
+        if (pending >= WRITE_BYTES) flush();
+      }
+      benchmarks.push({ name: b.name, total, done: total, errors: shards.reduce((n, s) => n + s.benchmarks[bi]!.errors, 0) });
+    }
+    flush();
+    const checkpoint: RunManifest['checkpoint'] = { records: benchmarks.reduce((n, b) => n + b.done, 0), recordsBytes: records.flush(), embeddings: {} };
+    for (const [o, log] of embeddings) {
+      const dim = dims.get(o);
+      if (dim !== undefined) checkpoint.embeddings[o] = { dim, bytes: log.flush() };
+    }
+    const at = now.toISOString();
+    const from = shards.map((s) => `${s.shard!.index}/${s.shard!.count} (${s.runId})`).join(', ');
+    const manifest: RunManifest = {
+      schemaVersion: 1,
+      runId,
+      kind: 'evaluation',
+      name: first.name,
+      status: 'completed',
+      createdAt: at,
+      updatedAt: at,
+      seq: now.getTime() * 1000,
+      config: first.config,
+      hashes: first.hashes,
+      ...(first.modelPath === undefined ? {} : { modelPath: first.modelPath }),
+      ...(first.versions === undefined ? {} : { versions: first.versions }),
+      outputs: first.outputs,
+      benchmarks,
+      batchSize: shard.batchSize,
+      checkpoint,
+      events: [
+        { at, kind: 'submitted', message: `merged from shards ${from}` },
+        { at, kind: 'completed', message: `completed ${checkpoint.records} samples` },
+      ],
+      mergedFrom: shards.map((s) => s.runId),
+    };
+    staging.write(manifest);
+    return manifest;
+  } finally {
+    await Promise.all(cursors.map((c) => c.close()));
+    records.close();
+    for (const log of embeddings.values()) log.close();
+  }
+}
+
+interface ParsedRecord {
+  benchmark: unknown;
+  position: unknown;
+  embeddingRow?: unknown;
+}
+
+/**
+ * One shard's committed records, a line at a time in file order (each line parsed as it was
+ * written, so written back unchanged but for the fields the merge moves), and its embedding
+ * rows, read as far as its records have gone.
+ */
+class ShardCursor {
+  readonly manifest: RunManifest;
+  readonly shard: RunShard;
+  /** Embedding rows of the records read so far. */
+  rowsBefore = 0;
+  private readonly reader: RecordReader;
+  private readonly chunks: AsyncGenerator<string>;
+  private chunk = '';
+  private at = 0;
+  private line = 0;
+  private readonly copied = new Map<string, number>();
+
+  constructor(
+    private readonly store: RunStore,
+    manifest: RunManifest,
+  ) {
+    this.manifest = manifest;
+    this.shard = manifest.shard!;
+    this.reader = store.recordReader(manifest);
+    this.chunks = this.reader.chunks();
+  }
+
+  /** The next record, which must be `position` of `benchmark`. */
+  async nextRecord(benchmark: string, position: number): Promise<ParsedRecord> {
+    while (this.at >= this.chunk.length) {
+      const next = await this.chunks.next();
+      if (next.done === true) throw this.corrupt(`it ends before position ${position} of benchmark '${benchmark}'`);
+      this.chunk = next.value;
+      this.at = 0;
+    }
+    let end = this.chunk.indexOf('\n', this.at);
+    if (end < 0) end = this.chunk.length;
+    const text = this.chunk.slice(this.at, end);
+    this.at = end + 1;
+    this.line++;
+    let record: ParsedRecord;
+    try {
+      record = JSON.parse(text) as ParsedRecord;
+    } catch {
+      throw this.corrupt('a line is not JSON');
+    }
+    if (record.benchmark !== benchmark || record.position !== position) {
+      throw this.corrupt(`line ${this.line} holds ${JSON.stringify(record.benchmark)} position ${JSON.stringify(record.position)} where its manifest counts '${benchmark}' position ${position}`);
+    }
+    if (record.embeddingRow !== undefined) {
+      if (record.embeddingRow !== this.rowsBefore) throw this.corrupt(`line ${this.line} has embedding row ${JSON.stringify(record.embeddingRow)}, not ${this.rowsBefore}`);
+      this.rowsBefore++;
+    }
+    return record;
+  }
+
+  /** Appends the shard's next `rows` rows of latent output `output` to `log`; returns the bytes appended. */
+  copyRows(output: string, dim: number | undefined, rows: number, log: AppendLog): number {
+    if (rows === 0) return 0;
+    const entry = this.manifest.checkpoint.embeddings[output];
+    if (entry === undefined || dim === undefined || entry.dim !== dim) throw this.corrupt(`its records name embedding rows of '${output}' that its checkpoint does not hold (or holds at another width)`);
+    const from = this.copied.get(output) ?? 0;
+    const bytes = rows * dim * 4;
+    if (from + bytes > entry.bytes) throw this.corrupt(`its records name more embedding rows of '${output}' than its checkpoint holds`);
+    const fd = openSync(path.join(this.store.runDir(this.manifest.runId), embeddingsFile(output)), 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(Math.min(bytes, WRITE_BYTES));
+      for (let done = 0; done < bytes; ) {
+        const read = readSync(fd, buffer, 0, Math.min(buffer.length, bytes - done), from + done);
+        if (read === 0) throw this.corrupt(`${embeddingsFile(output)} is shorter than its checkpoint`);
+        log.append(buffer.subarray(0, read));
+        done += read;
+        // A segment larger than the buffer is written out as it is read.
+        if (done < bytes) log.flush();
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.copied.set(output, from + bytes);
+    return bytes;
+  }
+
+  async close(): Promise<void> {
+    await this.chunks.return(undefined);
+  }
+
+  private corrupt(problem: string): EvalensError {
+    const file = path.join(this.store.runDir(this.manifest.runId), RECORDS);
+    return new EvalensError('run-corrupt', `Run ${this.manifest.runId} (shard ${this.shard.index}/${this.shard.count}) cannot be merged: ${file}: ${problem}. Its files were changed outside Evalens; evaluate the shard again.`);
+  }
+}
