@@ -51,11 +51,12 @@ function centroidModel(): Uint8Array {
   });
 }
 
+let runs: Promise<{ storeDir: string; runA: string; runB: string }> | undefined;
 let cached: Promise<{ report: ReportData; comparison: Comparison }> | undefined;
 
-/** The CNN run's report, and its comparison with the nearest-centroid run (A = CNN, B = centroids). */
-export function comparisonFixture(): Promise<{ report: ReportData; comparison: Comparison }> {
-  cached ??= (async () => {
+/** The two runs in one store: A the CNN (the digits example as shipped), B the nearest centroids. */
+export function comparisonRuns(): Promise<{ storeDir: string; runA: string; runB: string }> {
+  runs ??= (async () => {
     const { storeDir, runId } = await digitsRun();
     const dir = path.dirname(storeDir);
     writeFileSync(path.join(dir, 'digits_centroids.onnx'), centroidModel());
@@ -68,10 +69,18 @@ export function comparisonFixture(): Promise<{ report: ReportData; comparison: C
       },
       'centroids.eval.json',
     );
-    const other = evaluate(config, storeDir).runId;
+    return { storeDir, runA: runId, runB: evaluate(config, storeDir).runId };
+  })();
+  return runs;
+}
+
+/** The CNN run's report, and its comparison with the nearest-centroid run (A = CNN, B = centroids). */
+export function comparisonFixture(): Promise<{ report: ReportData; comparison: Comparison }> {
+  cached ??= (async () => {
+    const { storeDir, runA, runB } = await comparisonRuns();
     const store = new RunStore(storeDir);
-    const a = store.read(runId);
-    return { report: await buildReportData(store, a), comparison: await compareRuns(store, a, store.read(other)) };
+    const a = store.read(runA);
+    return { report: await buildReportData(store, a), comparison: await compareRuns(store, a, store.read(runB)) };
   })();
   return cached;
 }
