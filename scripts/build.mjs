@@ -56,8 +56,8 @@ chmodSync('dist/cli.js', 0o755);
 const declarations = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', 'engine/sdk/index.ts', '--ignoreConfig', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--target', 'es2022', '--module', 'preserve', '--outDir', 'typescript-plugin/types/evalens'], { stdio: 'inherit' });
 if (declarations.status !== 0) process.exit(declarations.status ?? 1);
 cpSync('node_modules/@types/node', 'typescript-plugin/types/node', { recursive: true });
-// npm links the plugin (a file: dependency); vsce packages real folders only, and VS Code
-// loads TypeScript plugins from the extension's node_modules: put a copy there.
+// VS Code loads TypeScript plugins from the extension's node_modules: a copy there serves the
+// extension run from this folder and the tests (scripts/package.mjs puts one in each .vsix).
 rmSync('node_modules/evalens-typescript-plugin', { recursive: true, force: true });
 cpSync('typescript-plugin', 'node_modules/evalens-typescript-plugin', { recursive: true });
 // The eval config's JSON Schema, generated from its zod schema (committed; VS Code validates evalens.eval.json with it).
