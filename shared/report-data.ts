@@ -76,6 +76,14 @@ export const classRowSchema = z.object({
 });
 export type ClassRow = z.infer<typeof classRowSchema>;
 
+/** A label of a multilabel output: its scores at its threshold, and its threshold-free ones (null where undefined). */
+export const labelRowSchema = classRowSchema.extend({
+  threshold: z.number(),
+  averagePrecision: z.number().nullable(),
+  rocAuc: z.number().nullable(),
+});
+export type LabelRow = z.infer<typeof labelRowSchema>;
+
 /** Which sample-table columns hold an output's per-sample facts, so the panel can filter and recompute. */
 export const outputColumnsSchema = z.object({
   predicted: z.string().optional(),
@@ -125,7 +133,14 @@ export const outputReportSchema = z.discriminatedUnion('task', [
     textColumn: z.string(),
     referencesColumn: z.string(),
   }),
-  z.object({ task: z.literal('multilabel'), name: z.string(), labels: z.array(z.string()), columns: outputColumnsSchema }),
+  z.object({
+    task: z.literal('multilabel'),
+    name: z.string(),
+    labels: z.array(z.string()),
+    /** Per label, from results.json (the runner's metrics); empty before the run has results. */
+    perLabel: z.array(labelRowSchema),
+    columns: outputColumnsSchema,
+  }),
 ]);
 export type OutputReport = z.infer<typeof outputReportSchema>;
 

@@ -268,13 +268,19 @@ function checkSampleOutputs(
   }
 }
 
-/** A class-index ground truth must name one of the output's classes. */
+/** A class-index ground truth must name one of the output's classes; a multilabel one holds 0 or 1 per label. */
 function checkGroundTruthValue(task: string, gtName: string, classes: number, sample: EncodedSample, checks: CheckCollector): void {
   const gt = sample.groundTruths.get(gtName);
+  const component = `groundTruth:${gtName}`;
+  if (gt !== undefined && task === 'multilabel') {
+    const label = Array.from(gt, Number).findIndex((v) => v !== 0 && v !== 1);
+    if (label < 0) checks.pass('ground-truth.range', component);
+    else checks.fail('ground-truth.range', component, `Ground truth '${gtName}' is ${Number(gt[label])} for label ${label} at ${where(sample.ref)}: a multilabel ground truth holds 0 or 1 per label. ${groundTruthHint(task)}`, sample.ref);
+    return;
+  }
   if (gt === undefined || gt.length !== 1 || (task !== 'classification' && task !== 'binary')) return;
   const value = Number(gt[0]);
   const limit = task === 'binary' ? 2 : classes;
-  const component = `groundTruth:${gtName}`;
   if (Number.isInteger(value) && value >= 0 && value < limit) {
     checks.pass('ground-truth.range', component);
   } else {

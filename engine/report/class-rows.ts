@@ -1,4 +1,4 @@
-import type { ClassRow } from '../../shared/report-data';
+import type { ClassRow, LabelRow } from '../../shared/report-data';
 import { precisionRecallF1 } from '../metrics/confusion';
 import type { PredictionOutput } from './prediction-outputs';
 
@@ -17,6 +17,16 @@ export function perClassRows(result: Record<string, unknown> | undefined, labels
   return labels.flatMap((label, c) => {
     const row = perClass[String(c)];
     return row === undefined ? [] : [{ label, precision: row.precision, recall: row.recall, f1: row.f1, support: row.support }];
+  });
+}
+
+/** The runner's per-label scores of a multilabel output (results' per_label, keyed by label index), as rows named by label. */
+export function perLabelRows(result: Record<string, unknown> | undefined, labels: readonly string[]): LabelRow[] {
+  const perLabel = result?.per_label as Record<string, { precision: number; recall: number; f1: number; support: number; threshold: number; average_precision: number | null; roc_auc: number | null }> | undefined;
+  if (perLabel === undefined) return [];
+  return labels.flatMap((label, j) => {
+    const row = perLabel[String(j)];
+    return row === undefined ? [] : [{ label, precision: row.precision, recall: row.recall, f1: row.f1, support: row.support, threshold: row.threshold, averagePrecision: row.average_precision, rocAuc: row.roc_auc }];
   });
 }
 

@@ -19,7 +19,7 @@ export interface MarkdownReportOptions {
 }
 
 /** Metrics shown in the benchmark table when reported, most read first. */
-const HEADLINE = ['accuracy', 'f1_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'r2', 'rmse', 'mae', 'corpus_bleu4', 'exact_match'];
+const HEADLINE = ['accuracy', 'subset_accuracy', 'hamming_loss', 'f1_macro', 'roc_auc_ovr_macro', 'roc_auc', 'roc_auc_micro', 'average_precision', 'f1', 'log_loss', 'r2', 'rmse', 'mae', 'corpus_bleu4', 'exact_match'];
 const MAX_HEADLINE = 5;
 const MAX_CUSTOM = 3;
 
@@ -97,6 +97,8 @@ function benchmarkDetails(benchmark: BenchmarkResult, labelsByOutput: Readonly<R
     const parts = [heading];
     const perClass = perClassTable(result, labels, options.maxClassRows ?? 100);
     if (perClass !== undefined) parts.push('', perClass);
+    const perLabel = perLabelTable(result, labels, options.maxClassRows ?? 100);
+    if (perLabel !== undefined) parts.push('', perLabel);
     const perOutput = perOutputTable(result, labels);
     if (perOutput !== undefined) parts.push('', perOutput);
     const matrix = confusionMatrix(result, labels, options.maxMatrixClasses ?? 30);
@@ -120,6 +122,20 @@ function perClassTable(result: Record<string, unknown>, labels: readonly string[
   const rows = entries.slice(0, maxRows).map(([cls, r]) => [className(cls, labels), num(r.precision), num(r.recall), num(r.f1), String(r.support)]);
   const lines = ['**Per class**', '', table(['class', 'precision', 'recall', 'f1', 'support'], rows, ['left', 'right', 'right', 'right', 'right'])];
   if (entries.length > maxRows) lines.push('', `${entries.length - maxRows} more classes: see ${code('evalens runs export')}.`);
+  return lines.join('\n');
+}
+
+const labelReportSchema = classReportSchema.extend({ threshold: z.number(), average_precision: z.number().nullable(), roc_auc: z.number().nullable() });
+const perLabelSchema = z.record(z.string(), labelReportSchema);
+
+/** A multilabel output's labels, each at its threshold, with its threshold-free scores (a dash where undefined). */
+function perLabelTable(result: Record<string, unknown>, labels: readonly string[] | undefined, maxRows: number): string | undefined {
+  const parsed = perLabelSchema.safeParse(result.per_label);
+  if (!parsed.success) return undefined;
+  const entries = Object.entries(parsed.data);
+  const rows = entries.slice(0, maxRows).map(([label, r]) => [className(label, labels), num(r.threshold), num(r.precision), num(r.recall), num(r.f1), String(r.support), num(r.average_precision), num(r.roc_auc)]);
+  const lines = ['**Per label**', '', table(['label', 'threshold', 'precision', 'recall', 'f1', 'support', 'average precision', 'ROC AUC'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])];
+  if (entries.length > maxRows) lines.push('', `${entries.length - maxRows} more labels: see ${code('evalens runs export')}.`);
   return lines.join('\n');
 }
 

@@ -11,6 +11,8 @@ export interface PredictionOutput {
   /** Ground-truth encoder the output is scored against. */
   groundTruth?: string;
   activation?: 'logits' | 'probabilities';
+  /** Multilabel: the probability at or above which a label is predicted, for every label or per label (default 0.5). */
+  threshold?: number | readonly number[];
 }
 
 /** Where the prediction outputs came from: the binding recorded in the run, or a guess from its results. */
@@ -22,13 +24,14 @@ interface BindingLike {
   labels?: readonly string[];
   groundTruth?: string;
   activation?: 'logits' | 'probabilities';
+  threshold?: number | readonly number[];
 }
 
 /** The prediction outputs of a model binding (a run manifest's `outputs`, an integration's `model.outputs`), in binding order. */
 export function predictionOutputsOfBinding(outputs: Readonly<Record<string, BindingLike>>): PredictionOutput[] {
   return Object.entries(outputs).flatMap(([name, b]) =>
     // Text outputs are recorded as decoded texts, not as values to read as classes.
-    b.role === 'prediction' && b.task !== undefined && b.task !== 'text' ? [{ name, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation }] : [],
+    b.role === 'prediction' && b.task !== undefined && b.task !== 'text' ? [{ name, task: b.task, labels: b.labels, groundTruth: b.groundTruth, activation: b.activation, ...(b.threshold === undefined ? {} : { threshold: b.threshold }) }] : [],
   );
 }
 
@@ -42,8 +45,9 @@ export function inferPredictionOutputs(outputNames: readonly string[], groundTru
   const groundTruth = groundTruthNames.length === 1 ? groundTruthNames[0] : undefined;
   return outputNames.map((name) => {
     const result = results?.benchmarks.map((b) => b.outputs[name]).find((r) => r !== undefined);
-    const task: PredictionTask = result === undefined ? 'regression' : 'per_class' in result ? 'classification' : 'threshold' in result ? 'binary' : 'regression';
-    return { name, task, groundTruth: result === undefined ? undefined : groundTruth };
+    const task: PredictionTask = result === undefined ? 'regression' : 'per_label' in result ? 'multilabel' : 'per_class' in result ? 'classification' : 'threshold' in result ? 'binary' : 'regression';
+    const thresholds = task === 'multilabel' && Array.isArray(result?.thresholds) ? { threshold: result.thresholds as number[] } : {};
+    return { name, task, groundTruth: result === undefined ? undefined : groundTruth, ...thresholds };
   });
 }
 
@@ -51,7 +55,7 @@ export function inferPredictionOutputs(outputNames: readonly string[], groundTru
 export interface DecodedPrediction {
   /** Predicted class (classification, binary). */
   classIndex?: number;
-  /** Predicted classes (multilabel: probability ≥ 0.5). */
+  /** Predicted classes (multilabel: probability ≥ the label's threshold). */
   classIndices?: number[];
   /** Probability of the predicted class (classification, binary). */
   probability?: number;
@@ -80,7 +84,9 @@ export function decodePrediction(output: PredictionOutput, values: readonly numb
     }
     case 'multilabel': {
       const probabilities = independentProbabilities(values, output.activation);
-      return { classIndices: probabilities.flatMap((p, i) => (p >= 0.5 ? [i] : [])) };
+      const threshold = output.threshold ?? 0.5;
+      // In float32, as the runner's metrics compare them: the table's predictions are the ones scored.
+      return { classIndices: probabilities.flatMap((p, i) => (Math.fround(p) >= (typeof threshold === 'number' ? threshold : (threshold[i] ?? 0.5)) ? [i] : [])) };
     }
     case 'regression':
       return { values };

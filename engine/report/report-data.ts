@@ -8,7 +8,7 @@ import { GrowableArray } from '../metrics/growable';
 import { analysisDir, emptyAnalysis, readAnalysis } from '../analysis/analysis-store';
 import { readMatrix } from '../analysis/matrix-file';
 import type { RunStore } from '../runs/run-store';
-import { binaryClassRows, matrixOf, perClassRows } from './class-rows';
+import { binaryClassRows, matrixOf, perClassRows, perLabelRows } from './class-rows';
 import { binaryCurves, oneVsRestCurves } from './curves';
 import { scalarMetrics } from './export-run';
 import { inferPredictionOutputs, labelOf, predictionOutputsOfBinding, trueClass, type PredictionOutput } from './prediction-outputs';
@@ -348,13 +348,16 @@ class BenchmarkBuilder {
           columns: definedKeys({ value: columnOf(`${o}${first}`), trueValue: columnOf(`${o}.true${first}`) }),
         };
       }
-      case 'multilabel':
+      case 'multilabel': {
+        const labels = Array.from({ length: this.shape.outputs.get(o) ?? 0 }, (_, c) => labelOf(output, c));
         return {
           task: 'multilabel',
           name: o,
-          labels: Array.from({ length: this.shape.outputs.get(o) ?? 0 }, (_, c) => labelOf(output, c)),
+          labels,
+          perLabel: perLabelRows(result, labels),
           columns: definedKeys({ predicted: columnOf(`${o}.predicted_classes`), truth: columnOf(`${o}.true_classes`) }),
         };
+      }
     }
   }
 }
