@@ -14,7 +14,7 @@ export type RunKind = z.infer<typeof runKindSchema>;
 
 export const runEventSchema = z.object({
   at: z.string(),
-  kind: z.enum(['submitted', 'started', 'resumed', 'forced-resume', 'batch-size-halved', 'provider-fallback', 'cancelled', 'failed', 'completed', 'interrupted']),
+  kind: z.enum(['submitted', 'started', 'resumed', 'forced-resume', 'batch-size-halved', 'provider-fallback', 'cancelled', 'failed', 'completed', 'interrupted', 'reused']),
   message: z.string(),
 });
 export type RunEvent = z.infer<typeof runEventSchema>;
@@ -67,6 +67,28 @@ export const outputBindingSchema = z.object({
 });
 export type OutputBinding = z.infer<typeof outputBindingSchema>;
 
+/** One checkpoint of a series (`model.checkpoint: "all"`): its model, where its records are, and their committed lengths. */
+export const seriesCheckpointSchema = z.object({
+  /** File name of the checkpoint in its folder. */
+  name: z.string(),
+  modelHash: z.string(),
+  /** Folder of its records.jsonl and embeddings, relative to the run's; '' for the last checkpoint, whose files are the run's own. */
+  dir: z.string(),
+  recordsBytes: z.number().int().nonnegative(),
+  embeddings: checkpointSchema.shape.embeddings,
+  /** Per-sample errors per benchmark, in the order of the run's benchmarks. */
+  errors: z.array(z.number().int().nonnegative()),
+});
+export type SeriesCheckpoint = z.infer<typeof seriesCheckpointSchema>;
+
+export const runReuseSchema = z.object({
+  runId: z.string(),
+  reused: z.number().int().nonnegative(),
+  /** Samples whose input hash the source run lacks (new or changed inputs, or failed there): run through the model. */
+  inferred: z.number().int().nonnegative(),
+});
+export type RunReuse = z.infer<typeof runReuseSchema>;
+
 /**
  * `evalens eval --shard I/N`: the run evaluates part I of N of every benchmark's samples
  * (engine/runner/shard.ts says which), to be merged with the other parts by `evalens runs merge`.
@@ -112,6 +134,10 @@ export const runManifestSchema = z.object({
   mergedFrom: z.array(z.string()).optional(),
   /** Process evaluating the run, to tell a live run from one left behind by a crash. */
   pid: z.number().int().optional(),
+  /** `evalens eval --reuse`: the completed run whose model outputs this run takes, and how many committed samples took them or ran the model. */
+  reuse: runReuseSchema.optional(),
+  /** A checkpoint series: every checkpoint scored on the same encoded samples, in natural order; the run's own records and results are the last one's. */
+  checkpoints: z.array(seriesCheckpointSchema).optional(),
 });
 export type RunManifest = z.infer<typeof runManifestSchema>;
 
@@ -147,11 +173,22 @@ export const benchmarkResultSchema = z.object({
 });
 export type BenchmarkResult = z.infer<typeof benchmarkResultSchema>;
 
+/** The results of one checkpoint of a series, as those of a run of that checkpoint alone (without gates). */
+export const checkpointResultSchema = z.object({
+  /** File name of the checkpoint. */
+  name: z.string(),
+  overallScore: z.number().nullable(),
+  benchmarks: z.array(benchmarkResultSchema),
+});
+export type CheckpointResult = z.infer<typeof checkpointResultSchema>;
+
 export const runResultsSchema = z.object({
   runId: z.string(),
   overallScore: z.number().nullable(),
   benchmarks: z.array(benchmarkResultSchema),
   gates: z.array(gateResultSchema),
+  /** A checkpoint series: every checkpoint's results in natural order; the fields above are the last one's. */
+  checkpoints: z.array(checkpointResultSchema).optional(),
 });
 export type RunResults = z.infer<typeof runResultsSchema>;
 

@@ -53,7 +53,7 @@ export const evalConfigSchema = z
     model: z
       .strictObject({
         path: z.string().min(1).describe('ONNX file, or a folder of checkpoints (then `checkpoint` picks one).'),
-        checkpoint: z.string().min(1).optional().describe("File name of the checkpoint in the folder, or 'latest' for the newest .onnx file."),
+        checkpoint: z.string().min(1).optional().describe("File name of the checkpoint in the folder, 'latest' for the newest .onnx file, or 'all' for a checkpoint series: every .onnx file of the folder (natural order: epoch-2 before epoch-10) scored in one run, each sample encoded once for all of them."),
       })
       .optional()
       .describe("Model to evaluate; default: the model bound in the integration's model.path."),

@@ -11,8 +11,12 @@ export interface ResolvedEvalConfig extends Omit<EvalConfig, 'model' | 'benchmar
   configFile: string;
   /** Absolute path of the integration script. */
   integration: string;
-  /** Absolute path of the ONNX file chosen by `model` (undefined: the integration's binding decides). */
+  /** Absolute path of the ONNX file chosen by `model` (undefined: the integration's binding decides); of a series, its last checkpoint. */
   model?: string;
+  /** The config's `model.checkpoint` as written (a file name, 'latest'), kept in the run's snapshot: `model` is the file it chose. */
+  checkpoint?: string;
+  /** `model.checkpoint: "all"`: every checkpoint of the folder (absolute paths), in natural order. */
+  checkpoints?: string[];
   benchmarks: (EvalConfig['benchmarks'][number] & { dataset?: string })[];
 }
 
@@ -40,6 +44,7 @@ export function loadEvalConfig(configPath: string): ResolvedEvalConfig {
   const integration = path.resolve(dir, config.integration);
   if (!existsSync(integration)) problems.push(`integration: '${config.integration}' does not exist (looked at ${integration})`);
   let model: string | undefined;
+  let checkpoints: string[] | undefined;
   if (config.model !== undefined) {
     const modelPath = path.resolve(dir, config.model.path);
     if (!existsSync(modelPath)) {
@@ -47,7 +52,8 @@ export function loadEvalConfig(configPath: string): ResolvedEvalConfig {
     } else if (statSync(modelPath).isDirectory()) {
       const chosen = chooseCheckpoint(modelPath, config.model.checkpoint);
       if (chosen.problem !== undefined) problems.push(`model.checkpoint: ${chosen.problem}`);
-      model = chosen.file;
+      model = chosen.files?.at(-1);
+      if (config.model.checkpoint === 'all') checkpoints = chosen.files;
     } else if (config.model.checkpoint !== undefined) {
       problems.push(`model.checkpoint: given, but model.path '${config.model.path}' is a file, not a folder of checkpoints`);
     } else {
@@ -63,19 +69,24 @@ export function loadEvalConfig(configPath: string): ResolvedEvalConfig {
   if (problems.length > 0) {
     throw new EvalensError('config-invalid', `${shown} names files that cannot be used:\n${problems.map((p) => `  - ${p}`).join('\n')}\nPaths are relative to the config's folder.`, { file: configFile });
   }
-  return { ...config, configFile, integration, model, benchmarks };
+  return { ...config, configFile, integration, model, ...(config.model?.checkpoint === undefined ? {} : { checkpoint: config.model.checkpoint }), ...(checkpoints === undefined ? {} : { checkpoints }), benchmarks };
 }
 
-function chooseCheckpoint(folder: string, checkpoint: string | undefined): { file?: string; problem?: string } {
-  const files = readdirSync(folder).filter((f) => f.endsWith('.onnx')).sort();
+/** Natural order: epoch-2 before epoch-10. */
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/** The checkpoint file(s) `checkpoint` names in a folder: one, or every one for 'all'. */
+function chooseCheckpoint(folder: string, checkpoint: string | undefined): { files?: string[]; problem?: string } {
+  const files = readdirSync(folder).filter((f) => f.endsWith('.onnx')).sort(naturalOrder);
   if (files.length === 0) return { problem: `the folder ${folder} holds no .onnx file` };
-  if (checkpoint === undefined) return { problem: `model.path is a folder: choose one of ${files.map((f) => `'${f}'`).join(', ')} or 'latest'` };
+  if (checkpoint === undefined) return { problem: `model.path is a folder: choose one of ${files.map((f) => `'${f}'`).join(', ')}, 'latest' or 'all'` };
+  if (checkpoint === 'all') return { files: files.map((f) => path.join(folder, f)) };
   if (checkpoint === 'latest') {
     const newest = files.map((f) => ({ f, t: statSync(path.join(folder, f)).mtimeMs })).sort((a, b) => b.t - a.t || b.f.localeCompare(a.f))[0]!;
-    return { file: path.join(folder, newest.f) };
+    return { files: [path.join(folder, newest.f)] };
   }
   if (!files.includes(checkpoint)) return { problem: `'${checkpoint}' is not in ${folder} (it holds ${files.map((f) => `'${f}'`).join(', ')})` };
-  return { file: path.join(folder, checkpoint) };
+  return { files: [path.join(folder, checkpoint)] };
 }
 
 /** zod issues as `path: message`; an unknown key is reported at its own path, with the closest known key. */

@@ -3,9 +3,9 @@ import type { BatchTensor, ModelSessionOptions, OutputArray } from './onnx-sessi
 
 export type ToInferenceThread =
   | { type: 'open'; modelPath: string; options: ModelSessionOptions }
-  /** `spare`: outputs of earlier batches, moved back to be filled again. */
-  | { type: 'run'; id: number; inputs: [name: string, tensor: BatchTensor][]; outputNames: readonly string[]; spare: [name: string, data: OutputArray][] }
-  /** Releases the session, if one is open, and ends the thread. */
+  /** `session`: which of the models opened, in the order opened (a checkpoint series opens several). `spare`: outputs of earlier batches, moved back to be filled again. */
+  | { type: 'run'; id: number; session: number; inputs: [name: string, tensor: BatchTensor][]; outputNames: readonly string[]; spare: [name: string, data: OutputArray][] }
+  /** Releases the sessions open, and ends the thread. */
   | { type: 'release' };
 
 /** An error as it crosses threads: enough to rebuild an EvalensError, or an onnxruntime message. */

@@ -12,7 +12,8 @@ import { openModelSession, type ModelSession, type OutputArray } from './onnx-se
 
 const port = parentPort!;
 const post = (message: FromInferenceThread) => port.postMessage(message);
-let session: ModelSession | undefined;
+/** The models opened, in order: one, or a checkpoint series' every checkpoint. */
+const sessions: ModelSession[] = [];
 /** Output arrays the main thread handed back, by output name. */
 const spareOutputs = new ArrayPool<OutputArray>();
 
@@ -31,7 +32,8 @@ async function handle(message: ToInferenceThread): Promise<void> {
   switch (message.type) {
     case 'open':
       try {
-        session = await openModelSession(message.modelPath, message.options, (text) => post({ type: 'fallback', message: text }));
+        const session = await openModelSession(message.modelPath, message.options, (text) => post({ type: 'fallback', message: text }));
+        sessions.push(session);
         post({ type: 'ready', outputNames: [...session.outputNames] });
       } catch (error) {
         post({ type: 'open-failed', error: threadError(error) });
@@ -44,7 +46,7 @@ async function handle(message: ToInferenceThread): Promise<void> {
       const inputs = message.inputs.map(([, tensor]) => tensor);
       const moved = inputs.map((t) => t.data.buffer as ArrayBuffer);
       try {
-        const outputs = [...(await session!.run(new Map(message.inputs), message.outputNames))];
+        const outputs = [...(await sessions[message.session]!.run(new Map(message.inputs), message.outputNames))];
         // Copied out of onnxruntime's buffers and moved, not cloned: cloning a view clones the whole buffer behind it.
         const copies = outputs.map(([name, data]) => [name, owned(name, data)] as [string, OutputArray]);
         port.postMessage({ type: 'result', id: message.id, outputs: copies, inputs } satisfies FromInferenceThread, [...copies.map(([, data]) => data.buffer as ArrayBuffer), ...moved]);
@@ -55,8 +57,7 @@ async function handle(message: ToInferenceThread): Promise<void> {
     }
     case 'release':
       // Released before the thread ends: ending it with a live session aborts the process.
-      await session?.release();
-      session = undefined;
+      for (const session of sessions.splice(0)) await session.release();
       port.close();
   }
 }

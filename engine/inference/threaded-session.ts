@@ -13,12 +13,12 @@ const THREAD_ENTRY = path.join(__dirname, 'inference-thread.js');
 /** The runner's inference thread (see inference-thread.ts), started before the model is known. */
 export interface InferenceThread {
   /**
-   * Opens the model there, with the execution providers in order of preference as
-   * `openModelSession` does. Batches run one after the other, in the order given; their input
+   * Opens a model there, with the execution providers in order of preference as
+   * `openModelSession` does; one open at a time (a series opens one per checkpoint, each kept). Batches run one after the other, in the order given; their input
    * buffers are moved to the thread, not copied.
    */
   open(modelPath: string, options: ModelSessionOptions, onFallback?: (message: string) => void): Promise<ModelSession>;
-  /** Releases the session, if open, and ends the thread once the batches sent before have run. */
+  /** Releases the sessions open and ends the thread once the batches sent before have run. */
   close(): Promise<void>;
 }
 
@@ -31,6 +31,7 @@ export function startInferenceThread(): InferenceThread {
   let nextId = 0;
   let opening: { resolve: (outputNames: string[]) => void; reject: (error: Error) => void; onFallback?: (message: string) => void } | undefined;
   let failure: Error | undefined;
+  let opened = 0;
   // Input arrays back from the thread, by dtype, for the next batches to fill.
   const spare = new ArrayPool<AnyTensorArray>();
   const keep = (inputs: BatchTensor[]) => {
@@ -83,6 +84,7 @@ export function startInferenceThread(): InferenceThread {
         send({ type: 'open', modelPath, options });
       });
       opening = undefined;
+      const session = opened++;
       return {
         outputNames,
         tensorArray: (dtype, length) => spare.take(dtype, length, () => new (arrayConstructorOf(dtype))(length)),
@@ -94,7 +96,7 @@ export function startInferenceThread(): InferenceThread {
           const back = recycled.splice(0);
           return new Promise((resolve, reject) => {
             pending.set(id, { resolve, reject });
-            send({ type: 'run', id, inputs: [...inputs], outputNames: names, spare: back }, [...[...inputs.values()].map((t) => t.data.buffer), ...back.map(([, data]) => data.buffer)] as ArrayBuffer[]);
+            send({ type: 'run', id, session, inputs: [...inputs], outputNames: names, spare: back }, [...[...inputs.values()].map((t) => t.data.buffer), ...back.map(([, data]) => data.buffer)] as ArrayBuffer[]);
           });
         },
         release: close,

@@ -1,10 +1,11 @@
 import type { ValidatedPrediction as PredictionOutput } from '../loader/definition-schema';
-import type { BenchmarkResult, OutputBinding, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
+import type { BenchmarkResult, OutputBinding, RunResults, SampleRecord } from '../../shared/run-types';
 import { BinaryAccumulator, MetricError, MulticlassAccumulator, MultilabelAccumulator, RegressionAccumulator, TextAccumulator, whitespaceTokenize } from '../metrics';
 import { argmax, classProbabilitiesInto, independentProbabilities, positiveProbability, type Activation } from '../metrics/activations';
 import { EvalensError } from '../errors';
 import { CompensatedSum } from '../metrics/float';
 import type { RunRecord } from '../runs/record-format';
+import type { RecordReader } from '../runs/record-reader';
 import type { RunStore } from '../runs/run-store';
 import type { GateConfig } from '../config/eval-config';
 import { evaluateGates } from './gates';
@@ -63,9 +64,8 @@ export class ResultsAggregator {
   }
 
   /** Adds the committed records of a run being resumed, read back from its store. */
-  async replay(store: RunStore, manifest: RunManifest): Promise<void> {
+  async replay(reader: RecordReader): Promise<void> {
     // A chunk of records per await, each record visited here and dropped: nothing kept but the accumulators.
-    const reader = store.recordReader(manifest);
     for await (const chunk of reader.chunks()) reader.forEach(chunk, (record) => this.add(record));
   }
 

@@ -5,16 +5,15 @@ import { EvalensError, scriptLocationOf } from '../errors';
 import { batchTensors, splitSamples, type BatchFeed, type ModelSession, type OutputArray } from '../inference/onnx-session';
 import type { InferenceThread } from '../inference/threaded-session';
 import { errorText } from '../loader/load-script';
-import { AppendLog } from '../runs/append-log';
-import { recordLine } from '../runs/record-format';
-import { embeddingsFile, RECORDS, type RunStore } from '../runs/run-store';
+import type { RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
 import { engineVersions } from '../versions';
-import { ResultsAggregator } from './aggregate-results';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
 import { createInputHasher } from './input-hash';
+import { openModelRecords } from './model-records';
+import { ReusedOutputs } from './reused-outputs';
 import { samplePipeline, type EncodedSample, type SamplePipeline } from './sample-pipeline';
-import { runModelFile } from './session-model';
+import { runModelFiles } from './session-model';
 import { boundOutputNames } from '../loader/bound-outputs';
 import type { RunProgress } from './worker-protocol';
 
@@ -66,40 +65,34 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
   const outputNames = boundOutputNames(prepared.integration.definition, prepared.signature);
   const latentOutputs = outputNames.filter((name) => prepared.integration.definition.model.outputs[name]!.role === 'latent');
-  const records = new AppendLog(path.join(dir, RECORDS), manifest.checkpoint.recordsBytes);
-  const latentLogs = new Map(latentOutputs.map((o) => [o, new AppendLog(path.join(dir, embeddingsFile(o)), manifest.checkpoint.embeddings[o]?.bytes ?? 0)]));
+  const targets = openModelRecords(store, manifest, prepared, latentOutputs);
   const state = {
     batchSize: manifest.batchSize,
     committed: manifest.checkpoint.records,
     pending: 0,
-    errors: manifest.benchmarks.reduce((n, b) => n + b.errors, 0),
-    embeddingRows: rowsOf(manifest, latentOutputs[0]),
-    progress: manifest.benchmarks.map((b) => ({ done: b.done, errors: b.errors })),
+    done: manifest.benchmarks.map((b) => b.done),
     lastCommit: performance.now(),
-    dims: Object.fromEntries(Object.entries(manifest.checkpoint.embeddings).map(([o, e]) => [o, e.dim])) as Record<string, number>,
+    reuse: manifest.reuse === undefined ? undefined : { reused: manifest.reuse.reused, inferred: manifest.reuse.inferred },
   };
 
   const commit = () => {
-    const recordsBytes = records.flush();
-    const embeddings: RunManifest['checkpoint']['embeddings'] = {};
-    for (const [o, log] of latentLogs) {
-      const bytes = log.flush();
-      if (state.dims[o] !== undefined) embeddings[o] = { dim: state.dims[o]!, bytes };
-    }
+    const files = targets.map((t) => t.flush());
     state.committed += state.pending;
     state.pending = 0;
     state.lastCommit = performance.now();
     manifest = store.update(runId, (m) => {
-      m.checkpoint = { records: state.committed, recordsBytes, embeddings };
+      const last = files.at(-1)!;
+      m.checkpoint = { records: state.committed, recordsBytes: last.recordsBytes, embeddings: last.embeddings };
       m.batchSize = state.batchSize;
-      m.benchmarks.forEach((b, i) => Object.assign(b, state.progress[i]));
+      m.benchmarks.forEach((b, i) => Object.assign(b, { done: state.done[i], errors: targets.at(-1)!.errors[i] }));
+      m.checkpoints?.forEach((c, i) => Object.assign(c, files[i], { errors: [...targets[i]!.errors] }));
+      if (m.reuse !== undefined && state.reuse !== undefined) Object.assign(m.reuse, state.reuse);
     });
   };
 
   const finishRun = (status: RunStatus, change: (m: RunManifest) => void) => {
     commit();
-    records.close();
-    for (const log of latentLogs.values()) log.close();
+    for (const t of targets) t.close();
     store.update(runId, (m) => {
       m.status = status;
       delete m.pid;
@@ -110,11 +103,23 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
   try {
     const hashInputs = createInputHasher(Object.keys(prepared.integration.definition.inputs));
-    const model = await thread.open(await runModelFile(prepared, dir), { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads }, (message) => {
-      manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
+    const modelFiles = await runModelFiles(prepared, dir);
+    // Sessions open when first needed (a run that reuses every output opens none), one at a time: the thread opens one model at once.
+    let opening: Promise<unknown> = Promise.resolve();
+    const sessions = targets.map((_, i) => {
+      let session: Promise<ModelSession> | undefined;
+      return () => {
+        session ??= opening.then(() =>
+          thread.open(modelFiles[i]!, { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads }, (message) => {
+            manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
+          }),
+        );
+        opening = session.catch(() => undefined);
+        return session;
+      };
     });
-    const aggregator = new ResultsAggregator(prepared, manifest.benchmarks);
-    await aggregator.replay(store, manifest);
+    const reused = manifest.reuse === undefined ? undefined : await ReusedOutputs.load(store, manifest.reuse.runId, prepared, outputNames);
+    for (const t of targets) await t.aggregator.replay(t.reader(runId));
     const { total } = runProgress(manifest);
     const started = performance.now();
     let lastProgress = Number.NEGATIVE_INFINITY;
@@ -123,72 +128,67 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
     for (const [bi, bench] of prepared.benchmarks.entries()) {
       const pipeline = samplePipeline(prepared.integration, bench.subset, bench.name, hashInputs);
-      let position = state.progress[bi]!.done;
-      // Batches sent to the model and not yet finished, in order. Two of them: the inference
+      let position = state.done[bi]!;
+      // Batches sent to the model(s) and not yet finished, in order. Two of them: the inference
       // thread starts the second as soon as it ends the first, without waiting for this thread.
-      const inFlight: { batch: EncodedSample[]; inference: Promise<Inference> }[] = [];
+      const inFlight: { batch: EncodedSample[]; inferences: Promise<Inference>[] }[] = [];
       let encodedTo = position;
       const fill = () => {
         while (inFlight.length < IN_FLIGHT && encodedTo < bench.indices.length) {
           const batch = encodeBatch(pipeline, bench, encodedTo, state.batchSize);
-          inFlight.push({ batch, inference: infer(prepared, model, batch, outputNames) });
+          // One encoding of the batch, scored by every model.
+          inFlight.push({ batch, inferences: sessions.map((session) => infer(prepared, session, batch, outputNames, reused)) });
           encodedTo += batch.length;
         }
       };
       // Batches sent after one that stops the loop are dropped unread: resuming runs them again.
-      const drop = () => Promise.all(inFlight.splice(0).map((f) => f.inference));
+      const drop = () => Promise.all(inFlight.splice(0).flatMap((f) => f.inferences));
       fill();
       while (inFlight.length > 0) {
-        const { batch, inference } = inFlight.shift()!;
-        const outcome = await inference;
-        if ('error' in outcome) {
-          if (!isOutOfMemory(outcome.error) || state.batchSize === 1) throw outcome.error;
+        const { batch, inferences } = inFlight.shift()!;
+        const outcomes = await Promise.all(inferences);
+        const failure = outcomes.find((o): o is { error: unknown } => 'error' in o);
+        if (failure !== undefined) {
+          if (!isOutOfMemory(failure.error) || state.batchSize === 1) throw failure.error;
           // Keep what is finished, then go on from this batch at half the size.
           await drop();
           const from = state.batchSize;
           state.batchSize = Math.max(1, Math.floor(from / 2));
           commit();
-          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${memoryDetail(outcome.error)}); continuing with batches of ${state.batchSize}`)));
+          manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', `onnxruntime ran out of memory on a batch of ${from} (${memoryDetail(failure.error)}); continuing with batches of ${state.batchSize}`)));
           encodedTo = position;
           fill();
           continue;
         }
+        const scored = outcomes as Scored[];
         // Encoded and queued while the model runs the batch after this one.
         fill();
-        // The batch's records as one string: one encoding to UTF-8 instead of one per sample.
-        const lines: string[] = [];
         for (const [i, sample] of batch.entries()) {
-          const { record, latents } = pipeline.finish(sample, outcome.outputs[i]!);
-          if (record.error !== undefined) {
-            state.errors++;
-            state.progress[bi]!.errors++;
-            if (state.errors > prepared.config.maxSampleErrors) {
-              const message = `${record.error.message} The run stops at ${state.errors} per-sample error${state.errors === 1 ? '' : 's'} (maxSampleErrors is ${prepared.config.maxSampleErrors}). Fix the integration, then resume with --force.`;
-              state.errors--;
-              state.progress[bi]!.errors--;
-              records.append(lines.join(''));
-              await drop();
-              return finishRun('failed', (m) => {
-                const { component, location } = record.error!;
-                m.error = { message, benchmark: bench.name, sample: sample.index, component, resumable: true, ...(location === undefined ? {} : { location }) };
-                m.events.push(event('failed', message));
-              });
-            }
-          } else if (latents.size > 0) {
-            record.embeddingRow = state.embeddingRows++;
-            for (const [o, row] of latents) {
-              state.dims[o] ??= row.length;
-              latentLogs.get(o)!.append(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
-            }
+          // Every model's record of the sample first: a sample that stops the run is written for none of them.
+          const finished = targets.map((t, ti) => pipeline.finish(sample, scored[ti]!.outputs[i]!));
+          const over = finished.findIndex((f, ti) => f.record.error !== undefined && targets[ti]!.errorCount + 1 > prepared.config.maxSampleErrors);
+          if (over >= 0) {
+            const { record } = finished[over]!;
+            const errors = targets[over]!.errorCount + 1;
+            const message = `${record.error!.message}${targets.length > 1 ? ` (checkpoint ${targets[over]!.model.checkpoint})` : ''} The run stops at ${errors} per-sample error${errors === 1 ? '' : 's'} (maxSampleErrors is ${prepared.config.maxSampleErrors}). Fix the integration, then resume with --force.`;
+            for (const t of targets) t.appendBatch();
+            await drop();
+            return finishRun('failed', (m) => {
+              const { component, location } = record.error!;
+              m.error = { message, benchmark: bench.name, sample: sample.index, component, resumable: true, ...(location === undefined ? {} : { location }) };
+              m.events.push(event('failed', message));
+            });
           }
-          aggregator.add(record);
-          lines.push(recordLine(record));
+          finished.forEach((f, ti) => targets[ti]!.add(f, bi));
+          if (state.reuse !== undefined && sample.error === undefined) state.reuse[scored[0]!.reused[i] ? 'reused' : 'inferred']++;
           state.pending++;
-          state.progress[bi]!.done++;
+          state.done[bi]!++;
         }
-        records.append(lines.join(''));
+        for (const t of targets) t.appendBatch();
         // Records, embeddings and metrics hold copies: the thread may fill these arrays again.
-        if (outcome.batch !== undefined && !pipeline.sharesOutputs) model.recycle?.(outcome.batch);
+        if (!pipeline.sharesOutputs) {
+          for (const [ti, outcome] of scored.entries()) if (outcome.batch !== undefined) (await sessions[ti]!()).recycle?.(outcome.batch);
+        }
         position += batch.length;
         if (state.pending >= COMMIT_EVERY_SAMPLES || performance.now() - state.lastCommit >= COMMIT_EVERY_MS) commit();
         const now = performance.now();
@@ -198,7 +198,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
           const rate = (done - doneAtStart) / Math.max((now - started) / 1000, 1e-3);
           control.onProgress({
             benchmark: bench.name,
-            benchmarkDone: state.progress[bi]!.done,
+            benchmarkDone: state.done[bi]!,
             benchmarkTotal: bench.indices.length,
             done,
             total,
@@ -223,8 +223,15 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       }
     }
     commit();
-    store.writeResults(aggregator.results(store, runId));
-    return finishRun('completed', (m) => m.events.push(event('completed', `completed ${m.checkpoint.records} samples`)));
+    const results = targets.map((t) => t.aggregator.results(store, runId));
+    store.writeResults(targets.length === 1 ? results[0]! : { ...results.at(-1)!, checkpoints: results.map((r, i) => ({ name: targets[i]!.model.checkpoint!, overallScore: r.overallScore, benchmarks: r.benchmarks })) });
+    return finishRun('completed', (m) => {
+      m.events.push(event('completed', `completed ${m.checkpoint.records} samples`));
+      if (m.reuse !== undefined) {
+        const { runId: from, reused: n, inferred } = m.reuse;
+        m.events.push(event('reused', `took the model outputs of ${n} sample${n === 1 ? '' : 's'} from run ${from}; ${inferred} ran the model (their input hash differs from every sample of run ${from}, or the sample failed there)`));
+      }
+    });
   } catch (error) {
     const message = error instanceof EvalensError ? error.message : `The run stopped: ${errorText(error)}.`;
     const location = scriptLocationOf(error);
@@ -243,37 +250,46 @@ function encodeBatch(pipeline: SamplePipeline, bench: PreparedBenchmark, from: n
 }
 
 /**
- * A batch's outputs per sample (empty for samples that failed to encode) and whole (`batch`,
- * none when no sample encoded), or why the model failed.
+ * A batch's outputs per sample (empty for samples that failed to encode) and, of the samples
+ * the model ran, whole (`batch`, none when it ran none); `reused[i]`: sample i took the
+ * outputs of the run it reuses. Or why the model failed.
  */
-type Inference = { outputs: Map<string, OutputArray>[]; batch?: Map<string, OutputArray> } | { error: unknown };
+type Scored = { outputs: Map<string, OutputArray>[]; batch?: Map<string, OutputArray>; reused: boolean[] };
+type Inference = Scored | { error: unknown };
 
-/** Starts the model on the samples of a batch that encoded. Never rejects: a batch left in flight cannot crash the runner. */
-async function infer(prepared: PreparedEvaluation, session: ModelSession, batch: EncodedSample[], outputNames: string[]): Promise<Inference> {
-  const ok = batch.filter((s) => s.error === undefined);
+/**
+ * Starts the model on the samples of a batch that encoded and whose outputs `reused` lacks.
+ * Never rejects: a batch left in flight cannot crash the runner.
+ */
+async function infer(prepared: PreparedEvaluation, session: () => Promise<ModelSession>, batch: EncodedSample[], outputNames: string[], reused: ReusedOutputs | undefined): Promise<Inference> {
   const perSample = batch.map(() => new Map<string, OutputArray>());
-  if (ok.length === 0) return { outputs: perSample };
+  const taken = batch.map((s) => (s.error === undefined ? reused?.get(s.inputHash) : undefined));
+  taken.forEach((outputs, i) => outputs?.forEach((values, name) => perSample[i]!.set(name, values)));
+  const flags = taken.map((t) => t !== undefined);
+  const ok = batch.filter((s, i) => s.error === undefined && !flags[i]);
+  if (ok.length === 0) return { outputs: perSample, reused: flags };
   const def = prepared.integration.definition;
-  const feeds = new Map<string, BatchFeed>(
-    Object.entries(def.model.inputs).map(([modelInput, encName]) => {
-      const enc = def.inputs[encName]!;
-      return [modelInput, { dtype: enc.dtype, shape: enc.shape, samples: ok.map((s) => s.inputs.get(encName)!) }];
-    }),
-  );
   let outputs: Map<string, OutputArray>;
   try {
-    outputs = await session.run(batchTensors(feeds, session), outputNames);
+    const model = await session();
+    const feeds = new Map<string, BatchFeed>(
+      Object.entries(def.model.inputs).map(([modelInput, encName]) => {
+        const enc = def.inputs[encName]!;
+        return [modelInput, { dtype: enc.dtype, shape: enc.shape, samples: ok.map((s) => s.inputs.get(encName)!) }];
+      }),
+    );
+    outputs = await model.run(batchTensors(feeds, model), outputNames);
   } catch (error) {
     return { error };
   }
   const split = [...outputs].map(([name, data]) => [name, splitSamples(data, ok.length)] as const);
   let k = 0;
   for (const [i, sample] of batch.entries()) {
-    if (sample.error !== undefined) continue;
+    if (sample.error !== undefined || flags[i]) continue;
     for (const [name, rows] of split) perSample[i]!.set(name, rows[k]!);
     k++;
   }
-  return { outputs: perSample, batch: outputs };
+  return { outputs: perSample, batch: outputs, reused: flags };
 }
 
 /** The allocation that failed, without onnxruntime's source paths. */
@@ -291,8 +307,4 @@ function isOutOfMemory(error: unknown): boolean {
   return /failed to allocate|bad_alloc|out of memory|\boom\b/i.test(errorText(error));
 }
 
-function rowsOf(manifest: RunManifest, output: string | undefined): number {
-  const entry = output === undefined ? undefined : manifest.checkpoint.embeddings[output];
-  return entry === undefined ? 0 : entry.bytes / 4 / entry.dim;
-}
 

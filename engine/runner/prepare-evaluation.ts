@@ -7,7 +7,8 @@ import { EvalensError } from '../errors';
 import type { ResolvedEvalConfig } from '../config/load-config';
 import { errorText, loadIntegration, readBoundModelSignature, type LoadedIntegration } from '../loader/load-script';
 import { formatLocation, userFrame } from '../loader/user-stack';
-import type { ModelSignature } from '../onnx/model-signature';
+import { formatDims, type ModelSignature } from '../onnx/model-signature';
+import { boundOutputNames } from '../loader/bound-outputs';
 import { CheckCollector } from '../integration-test/check-collector';
 import { checkBindings } from '../integration-test/binding-checks';
 import { selectSamples } from './sample-selection';
@@ -19,12 +20,25 @@ export interface PreparedBenchmark {
   readonly indices: readonly number[];
 }
 
+/** A model the run scores: its model, or one checkpoint of a series. */
+export interface PreparedModel {
+  /** The checkpoint's file name in a series; undefined for a run of one model. */
+  readonly checkpoint?: string;
+  readonly path: string;
+  readonly signature: ModelSignature;
+  /** sha256 of the file. */
+  readonly hash: string;
+}
+
 export interface PreparedEvaluation {
   readonly config: ResolvedEvalConfig;
   readonly integration: LoadedIntegration;
+  /** The model whose results are the run's (the last checkpoint of a series). */
   readonly modelPath: string;
   readonly signature: ModelSignature;
   readonly hashes: { model: string; script: string };
+  /** Every model the run scores, in order; the last is `modelPath`. */
+  readonly models: readonly PreparedModel[];
   readonly benchmarks: readonly PreparedBenchmark[];
 }
 
@@ -35,8 +49,24 @@ export interface PreparedEvaluation {
  */
 export async function prepareEvaluation(config: ResolvedEvalConfig): Promise<PreparedEvaluation> {
   const integration = await loadIntegration(config.integration);
-  const modelPath = config.model ?? integration.modelPath;
-  const signature = await readBoundModelSignature({ ...integration, modelPath });
+  const files = config.checkpoints ?? [config.model ?? integration.modelPath];
+  const models: PreparedModel[] = [];
+  for (const file of files) {
+    const signature = await readBoundModelSignature({ ...integration, modelPath: file });
+    checkModel(integration, file, signature);
+    const model = { ...(config.checkpoints === undefined ? {} : { checkpoint: path.basename(file) }), path: file, signature, hash: await hashFile(file) };
+    if (models.length > 0) checkSameSignature(integration, models[0]!, model);
+    models.push(model);
+  }
+  const last = models.at(-1)!;
+  const benchmarks = await prepareBenchmarks(integration, config);
+  // A series' hash covers every checkpoint, so that resume sees any of them change.
+  const modelHash = models.length === 1 ? last.hash : createHash('sha256').update(models.map((m) => `${m.checkpoint}\0${m.hash}\n`).join('')).digest('hex');
+  return { config, integration, modelPath: last.path, signature: last.signature, hashes: { model: modelHash, script: integration.sourceHash }, models, benchmarks };
+}
+
+/** The integration's checks of its model binding, on one model file. */
+function checkModel(integration: LoadedIntegration, modelPath: string, signature: ModelSignature): void {
   const checks = new CheckCollector();
   checkBindings(integration.definition, signature, checks);
   const failed = checks.results(() => '').filter((c) => c.status === 'failed');
@@ -47,9 +77,30 @@ export async function prepareEvaluation(config: ResolvedEvalConfig): Promise<Pre
       { file: integration.file },
     );
   }
+}
 
-  const benchmarks = await prepareBenchmarks(integration, config);
-  return { config, integration, modelPath, signature, hashes: { model: await hashFile(modelPath), script: integration.sourceHash }, benchmarks };
+/** Every checkpoint of a series takes and gives the tensors the first one does: one encoding feeds them all. */
+function checkSameSignature(integration: LoadedIntegration, first: PreparedModel, model: PreparedModel): void {
+  const def = integration.definition;
+  const tensor = (signature: ModelSignature, kind: 'inputs' | 'outputs', name: string) => {
+    const info = signature[kind].find((t) => t.name === name);
+    return info === undefined ? 'missing' : `${info.elementType} ${formatDims(info.dims)}`;
+  };
+  const bound = [
+    ...Object.keys(def.model.inputs).map((name) => ['inputs', name] as const),
+    ...boundOutputNames(def, first.signature).filter((name) => first.signature.outputs.some((o) => o.name === name)).map((name) => ['outputs', name] as const),
+  ];
+  for (const [kind, name] of bound) {
+    const want = tensor(first.signature, kind, name);
+    const got = tensor(model.signature, kind, name);
+    if (want !== got) {
+      throw new EvalensError(
+        'config-invalid',
+        `Checkpoint ${path.relative(process.cwd(), model.path)} does not share the signature of ${first.checkpoint}: its ${kind === 'inputs' ? 'input' : 'output'} '${name}' is ${got}, and ${want} in ${first.checkpoint}. Every checkpoint of a series must take and give the same tensors; move the others out of ${path.relative(process.cwd(), path.dirname(model.path)) || '.'}, or name one checkpoint in model.checkpoint.`,
+        { file: model.path },
+      );
+    }
+  }
 }
 
 /**
@@ -109,7 +160,7 @@ async function runPreprocess(integration: LoadedIntegration, benchmark: string, 
 export function changedInputs(manifest: RunManifest, prepared: PreparedEvaluation): string | undefined {
   const changed = (['model', 'script'] as const).filter((k) => prepared.hashes[k] !== manifest.hashes[k]);
   if (changed.length === 0) return undefined;
-  return changed.map((k) => (k === 'model' ? `the model ${prepared.modelPath}` : `the integration ${prepared.integration.file} (or a file it imports)`)).join(' and ');
+  return changed.map((k) => (k === 'model' ? (prepared.models.length > 1 ? `a checkpoint in ${path.dirname(prepared.modelPath)}` : `the model ${prepared.modelPath}`) : `the integration ${prepared.integration.file} (or a file it imports)`)).join(' and ');
 }
 
 export function resumeRefusal(runId: string, what: string): string {

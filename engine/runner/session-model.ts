@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { editedModelBytes, tensorOutputs } from '../loader/bound-outputs';
 import { writeFileAtomic } from '../runs/atomic-file';
-import type { PreparedEvaluation } from './prepare-evaluation';
+import type { PreparedEvaluation, PreparedModel } from './prepare-evaluation';
 
 const COPY = /^model\.[0-9a-f]{16}\.onnx$/;
 
@@ -13,16 +13,24 @@ const COPY = /^model\.[0-9a-f]{16}\.onnx$/;
  * and the tensors, written atomically once and reused when the run resumes; it goes with the
  * run when the run is deleted. The run's recorded model hash stays the original file's.
  */
-export async function runModelFile(prepared: PreparedEvaluation, runDir: string): Promise<string> {
+export async function runModelFile(prepared: PreparedEvaluation, runDir: string, model: PreparedModel = prepared.models.at(-1)!): Promise<string> {
   const def = prepared.integration.definition;
   const extra = tensorOutputs(def);
-  if (extra.length === 0) return prepared.modelPath;
-  const key = createHash('sha256').update(`${prepared.hashes.model}\0${JSON.stringify(extra)}`).digest('hex').slice(0, 16);
-  const file = path.join(runDir, `model.${key}.onnx`);
+  if (extra.length === 0) return model.path;
+  const copyOf = (m: PreparedModel) => `model.${createHash('sha256').update(`${m.hash}\0${JSON.stringify(extra)}`).digest('hex').slice(0, 16)}.onnx`;
+  const file = path.join(runDir, copyOf(model));
   if (existsSync(file)) return file;
-  const bytes = await editedModelBytes(prepared.modelPath, def, prepared.signature);
-  // A forced resume after the model changed leaves the old copy unused.
-  for (const name of readdirSync(runDir)) if (COPY.test(name)) rmSync(path.join(runDir, name), { force: true });
+  const bytes = await editedModelBytes(model.path, def, model.signature);
+  // A forced resume after the model changed leaves the old copy unused; the copies of a series' other checkpoints stay.
+  const current = new Set(prepared.models.map(copyOf));
+  for (const name of readdirSync(runDir)) if (COPY.test(name) && !current.has(name)) rmSync(path.join(runDir, name), { force: true });
   writeFileAtomic(file, bytes!);
   return file;
+}
+
+/** The file each model of the run opens, in the order of `prepared.models`. */
+export async function runModelFiles(prepared: PreparedEvaluation, runDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const model of prepared.models) files.push(await runModelFile(prepared, runDir, model));
+  return files;
 }

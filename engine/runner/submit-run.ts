@@ -6,6 +6,8 @@ import type { RunStore } from '../runs/run-store';
 import { changedInputs, prepareEvaluation, resumeRefusal } from './prepare-evaluation';
 import { reconcileInterruptedRuns } from './run-queue';
 import { boundOutputNames } from '../loader/bound-outputs';
+import { checkReuse } from './reused-outputs';
+import { newSeries } from './model-records';
 import { runShard, shardPrepared, type ShardPart } from './shard';
 
 /*
@@ -13,12 +15,17 @@ import { runShard, shardPrepared, type ShardPart } from './shard';
  * inference, so they run in the CLI process, never in the extension host.
  */
 
-/** Validates a config, checks everything that can be checked before inference, and queues a run (of one shard of it, given `part`). */
-export async function submitEvaluation(store: RunStore, configPath: string, only?: readonly string[], part?: ShardPart): Promise<RunManifest> {
+/**
+ * Validates a config, checks everything that can be checked before inference, and queues a run
+ * (of one shard of it, given `part`); given `reuse`, one that takes the model outputs of that
+ * completed run where it can.
+ */
+export async function submitEvaluation(store: RunStore, configPath: string, only?: readonly string[], part?: ShardPart, reuse?: string): Promise<RunManifest> {
   const config = selectBenchmarks(loadEvalConfig(configPath), only);
   const whole = await prepareEvaluation(config);
   const shard = part === undefined ? undefined : runShard(whole, part);
   const prepared = shard === undefined ? whole : shardPrepared(whole, shard);
+  if (reuse !== undefined) checkReuse(store, reuse, prepared);
   return store.create({
     kind: 'evaluation',
     name: config.name,
@@ -34,6 +41,8 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
     benchmarks: prepared.benchmarks.map((b) => ({ name: b.name, total: b.indices.length })),
     batchSize: fixedBatchSize(prepared.signature) ?? config.batchSize,
     shard,
+    ...(reuse === undefined ? {} : { reuse: { runId: reuse, reused: 0, inferred: 0 } }),
+    ...(prepared.models.length > 1 ? { checkpoints: newSeries(prepared) } : {}),
   });
 }
 

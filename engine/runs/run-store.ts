@@ -30,6 +30,8 @@ export interface NewRun {
   benchmarks: { name: string; total: number }[];
   batchSize: number;
   shard?: RunManifest['shard'];
+  reuse?: RunManifest['reuse'];
+  checkpoints?: RunManifest['checkpoints'];
 }
 
 export interface ListOptions {
@@ -90,6 +92,8 @@ export class RunStore {
       ...(run.shard === undefined ? {} : { shard: run.shard }),
       checkpoint: { records: 0, recordsBytes: 0, embeddings: {} },
       events: [{ at, kind: 'submitted', message: `submitted ${run.name}` }],
+      ...(run.reuse === undefined ? {} : { reuse: run.reuse }),
+      ...(run.checkpoints === undefined ? {} : { checkpoints: run.checkpoints }),
     };
     this.write(manifest);
     return manifest;

@@ -73,7 +73,7 @@ test('checkpoints: a folder of ONNX files, one chosen by name or latest', () => 
   const file = writeConfig(dir, (c) => (c.model = { path: '.', checkpoint: 'digits_cnn.onnx' }), 'ckpt.eval.json');
   assert.equal(loadEvalConfig(file).model, path.join(dir, 'digits_cnn.onnx'));
   assert.equal(loadEvalConfig(writeConfig(dir, (c) => (c.model = { path: '.', checkpoint: 'latest' }), 'ckpt.eval.json')).model, path.join(dir, 'digits_cnn.onnx'));
-  assert.match(configError(writeConfig(dir, (c) => (c.model = { path: '.' }), 'ckpt.eval.json')).message, /model\.checkpoint: model\.path is a folder: choose one of 'digits_cnn\.onnx' or 'latest'/);
+  assert.match(configError(writeConfig(dir, (c) => (c.model = { path: '.' }), 'ckpt.eval.json')).message, /model\.checkpoint: model\.path is a folder: choose one of 'digits_cnn\.onnx', 'latest' or 'all'/);
 });
 
 async function preflightError(change: (c: ConfigJson) => void): Promise<EvalensError> {

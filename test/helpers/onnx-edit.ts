@@ -3,7 +3,7 @@
  * (the engine only ever adds outputs: engine/onnx/graph-outputs.ts), and graph fields the
  * test writer does not write (value_info, weights in external data) added.
  */
-import { concat, messageField } from '../../engine/onnx/onnx-writer';
+import { bytesField, concat, DataType, messageField } from '../../engine/onnx/onnx-writer';
 import { ProtobufReader, WireType } from '../../engine/onnx/protobuf-reader';
 
 export function withoutGraphOutputs(model: Uint8Array, names: readonly string[]): Uint8Array {
@@ -37,11 +37,47 @@ function mapFields(message: Uint8Array, change: (field: number, value: Uint8Arra
   return concat(parts);
 }
 
-function nameOf(valueInfo: Uint8Array): string {
-  const r = new ProtobufReader(valueInfo);
+/** The name of a ValueInfoProto (field 1) or TensorProto (field 8). */
+function nameOf(message: Uint8Array, field = 1): string {
+  const r = new ProtobufReader(message);
   while (r.next()) {
-    if (r.field === 1) return r.string();
+    if (r.field === field) return r.string();
     r.skip();
   }
   return '';
+}
+
+/**
+ * The model with `change` applied to the float32 values of each initializer kept as raw bytes
+ * (a PyTorch export keeps its weights so): checkpoints of one architecture with other weights.
+ */
+export function withWeights(model: Uint8Array, change: (values: Float32Array, name: string) => void): Uint8Array {
+  return mapFields(model, (field, graph) =>
+    field === 7
+      ? messageField(7, [
+          mapFields(graph!, (f, tensor) => {
+            if (f !== 5 || !isFloatTensor(tensor!)) return undefined;
+            const name = nameOf(tensor!, 8);
+            return messageField(5, [
+              mapFields(tensor!, (tf, raw) => {
+                if (tf !== 9) return undefined;
+                const values = new Float32Array(new Uint8Array(raw!).buffer);
+                change(values, name);
+                return bytesField(9, new Uint8Array(values.buffer));
+              }),
+            ]);
+          }),
+        ])
+      : undefined,
+  );
+}
+
+/** Whether a TensorProto holds float32 (data_type, field 2, is FLOAT). */
+function isFloatTensor(tensor: Uint8Array): boolean {
+  const r = new ProtobufReader(tensor);
+  while (r.next()) {
+    if (r.field === 2) return r.int64() === DataType.FLOAT;
+    r.skip();
+  }
+  return false;
 }

@@ -21,11 +21,12 @@ export const registerEvalCommands: RegisterCommand = (program, ctx) => {
     .option('--shard <I/N>', 'evaluate only shard I of N (1 ≤ I ≤ N) of every benchmark, as a run to merge with the others by evalens runs merge')
     .option('--submit', 'queue the run and exit without evaluating it')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { config: string; benchmark?: string[]; runsDir?: string; concurrency: number; shard?: string; submit?: boolean; json?: boolean }) => {
+    .option('--reuse <runId>', 'take the model outputs of this completed run (same model; per sample, same input hash) instead of running the model: re-scores edited metadata, metrics, losses and gates')
+    .action(async (options: { config: string; benchmark?: string[]; runsDir?: string; concurrency: number; shard?: string; reuse?: string; submit?: boolean; json?: boolean }) => {
       ctx.setJson(options.json === true);
       const part = options.shard === undefined ? undefined : parseShard(options.shard);
       const store = new RunStore(options.runsDir ?? path.join(path.dirname(path.resolve(options.config)), DEFAULT_RUNS_DIR));
-      const manifest = await submitEvaluation(store, options.config, options.benchmark, part);
+      const manifest = await submitEvaluation(store, options.config, options.benchmark, part, options.reuse);
       if (options.submit) {
         process.stdout.write(options.json ? `${JSON.stringify({ runId: manifest.runId, status: manifest.status }, null, 2)}\n` : `Queued run ${manifest.runId} (${manifest.name}). Evaluate the queue with: evalens resume ${manifest.runId}\n`);
         return;

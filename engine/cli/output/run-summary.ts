@@ -1,4 +1,4 @@
-import type { GateResult, RunManifest, RunResults, RunStatus } from '../../../shared/run-types';
+import type { GateResult, RunManifest, RunResults, RunReuse, RunStatus } from '../../../shared/run-types';
 
 /** What `evalens eval --json` and `evalens resume --json` print. */
 export interface RunSummaryJson {
@@ -7,6 +7,8 @@ export interface RunSummaryJson {
   overallScore: number | null;
   benchmarks: { name: string; samples: number; errors: number; overallScore: number | null; metrics: Record<string, number | null> }[];
   gates: GateResult[];
+  /** `eval --reuse`: samples that took the run's outputs, and those that ran the model. */
+  reuse?: RunReuse;
   error?: string;
 }
 
@@ -18,6 +20,7 @@ export function runSummaryJson(manifest: RunManifest, results: RunResults | unde
     benchmarks: results?.benchmarks.map((b) => ({ name: b.name, samples: b.samples, errors: b.errors, overallScore: b.overallScore, metrics: b.metrics })) ??
       manifest.benchmarks.map((b) => ({ name: b.name, samples: b.done, errors: b.errors, overallScore: null, metrics: {} })),
     gates: results?.gates ?? [],
+    ...(manifest.reuse === undefined ? {} : { reuse: manifest.reuse }),
   };
   if (manifest.error !== undefined) summary.error = manifest.error.message;
   return summary;
@@ -47,6 +50,10 @@ export function formatRunSummary(manifest: RunManifest, results: RunResults | un
     }
   } else {
     for (const b of manifest.benchmarks) lines.push(`  ${b.name}: ${b.done} of ${b.total} samples${b.errors ? `, ${b.errors} errors` : ''}`);
+  }
+  if (manifest.reuse !== undefined) {
+    const { runId, reused, inferred } = manifest.reuse;
+    lines.push('', `${paint('bold', 'Reused')} the model outputs of ${reused} sample${reused === 1 ? '' : 's'} from run ${runId}; ${inferred === 0 ? 'none ran the model' : paint('yellow', `${inferred} ran the model (input changed, or not in run ${runId})`)}`);
   }
   if (manifest.error !== undefined) lines.push('', paint(manifest.status === 'failed' ? 'red' : 'yellow', manifest.error.message));
   if (manifest.status !== 'completed' && manifest.error?.resumable) lines.push(paint('dim', `Resume with: evalens resume ${manifest.runId}`));
