@@ -20,12 +20,12 @@ interface Digits {
   train_index: number[];
 }
 
-/** logits_c = x·μ_c − ½‖μ_c‖²: the class whose train-split mean image is nearest wins. */
-function centroidModel(): Uint8Array {
+/** logits_c = x·μ_c − ½‖μ_c‖²: the class whose train-split mean image is nearest wins; the means of the first `trainRows` train rows, when given. */
+export function centroidModel(trainRows?: number): Uint8Array {
   const digits = JSON.parse(readFileSync(path.join(EXAMPLE_DIR, 'data', 'digits.json'), 'utf8')) as Digits;
   const sums = Array.from({ length: 10 }, () => new Float64Array(64));
   const counts = new Array<number>(10).fill(0);
-  for (const row of digits.train_index) {
+  for (const row of digits.train_index.slice(0, trainRows)) {
     const label = digits.y[row]!;
     counts[label]!++;
     digits.x[row]!.forEach((v, k) => (sums[label]![k]! += v));

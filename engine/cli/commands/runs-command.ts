@@ -12,6 +12,7 @@ import { positiveInt, type CliContext, type RegisterCommand } from '../cli-conte
 import { formatRunDetails, runShowJson } from '../output/run-details';
 import { formatRunList, runListEntry, type RunListJson } from '../output/run-list';
 import { formatRunSummary } from '../output/run-summary';
+import { registerLeaderboard } from './leaderboard-command';
 import { colour } from '../terminal';
 import { DEFAULT_RUNS_DIR } from './eval-command';
 import { registerMerge } from './runs-merge-command';
@@ -21,14 +22,15 @@ interface StoreOptions {
   json?: boolean;
 }
 
-/** `evalens runs list|show|export|delete|merge`: the run store from a terminal or CI. */
+/** `evalens runs list|show|export|delete|merge|leaderboard`: the run store from a terminal or CI. */
 export const registerRunsCommand: RegisterCommand = (program, ctx) => {
-  const runs = program.command('runs').description('list, show, export, delete and merge runs of the run store');
+  const runs = program.command('runs').description('list, show, export, delete, merge and rank runs of the run store');
   registerList(runs, ctx);
   registerShow(runs, ctx);
   registerExport(runs, ctx);
   registerDelete(runs, ctx);
   registerMerge(runs, ctx);
+  registerLeaderboard(runs, ctx);
 };
 
 function storeOptions(command: Command): Command {
