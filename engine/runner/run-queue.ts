@@ -3,8 +3,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TERMINAL_STATUSES, type RunManifest, type RunStatus } from '../../shared/run-types';
 import { EvalensError } from '../errors';
-import type { RunStore } from '../runs/run-store';
+import { isRunNotFound, type RunStore } from '../runs/run-store';
 import { event } from '../runs/run-event';
+import { isAlive } from '../runs/process-alive';
 import { superviseRun, type SupervisedRun } from './supervisor';
 import type { RunProgress } from './worker-protocol';
 
@@ -26,12 +27,19 @@ export interface DrainOptions {
   onLog?: (runId: string, line: string) => void;
   /** Polled while waiting for another process that holds the queue. */
   onWaiting?: (holder: number) => void;
+  /** A run this drain started was deleted meanwhile (evalens runs delete, the panel): the drain goes on with the next. */
+  onDeleted?: (runId: string) => void;
 }
 
-/** Processes queued runs in order until `until` has finished, or until the queue is empty. */
+/** Runs this process evaluates, by run folder, until each has ended: two drains of one process never start a run twice. */
+const runningHere = new Map<string, Promise<void>>();
+/** Drains of this process holding each queue lock: they share it, and the last one to finish releases it. */
+const lockHolders = new Map<string, number>();
+
+/** Processes queued runs in order until `until` has finished or was deleted, or until the queue is empty. */
 export async function drainQueue(store: RunStore, options: DrainOptions): Promise<void> {
   for (;;) {
-    if (options.until !== undefined && isTerminal(store.read(options.until).status)) return;
+    if (options.until !== undefined && hasEnded(store, options.until)) return;
     const lock = acquireQueueLock(store);
     if (typeof lock === 'number') {
       options.onWaiting?.(lock);
@@ -49,27 +57,40 @@ export async function drainQueue(store: RunStore, options: DrainOptions): Promis
 }
 
 async function processWhileLocked(store: RunStore, options: DrainOptions): Promise<void> {
-  const active = new Map<string, Promise<unknown>>();
+  const active = new Map<string, Promise<void>>();
   for (;;) {
-    const untilDone = options.until !== undefined && (active.has(options.until) || isTerminal(store.read(options.until).status));
-    const next = untilDone ? undefined : nextQueued(store, active);
+    // `until` started (by this drain or another of this process): nothing queued after it starts.
+    const until = options.until === undefined ? undefined : runningHere.get(store.runDir(options.until));
+    const untilStarted = options.until !== undefined && (until !== undefined || hasEnded(store, options.until));
+    const next = untilStarted ? undefined : nextQueued(store);
     if (next !== undefined && active.size < options.concurrency) {
       start(store, next, options, active);
       continue;
     }
-    if (active.size === 0) return;
-    await Promise.race(active.values());
+    const waits = [...active.values(), ...(until === undefined || active.has(options.until!) ? [] : [until])];
+    if (waits.length === 0) return;
+    await Promise.race(waits);
   }
 }
 
-function nextQueued(store: RunStore, active: ReadonlyMap<string, unknown>): RunManifest | undefined {
+function nextQueued(store: RunStore): RunManifest | undefined {
   return store
     .all()
-    .filter((m) => m.status === 'queued' && !active.has(m.runId))
+    .filter((m) => m.status === 'queued' && !runningHere.has(store.runDir(m.runId)))
     .sort((a, b) => a.seq - b.seq || a.runId.localeCompare(b.runId))[0];
 }
 
-function start(store: RunStore, manifest: RunManifest, options: DrainOptions, active: Map<string, Promise<unknown>>): void {
+/** Whether a run has finished, or is gone: a run deleted while queued never starts. */
+function hasEnded(store: RunStore, runId: string): boolean {
+  try {
+    return isTerminal(store.read(runId).status);
+  } catch (error) {
+    if (isRunNotFound(error)) return true;
+    throw error;
+  }
+}
+
+function start(store: RunStore, manifest: RunManifest, options: DrainOptions, active: Map<string, Promise<void>>): void {
   const config = manifest.config as { memoryLimitMb?: number };
   const run = superviseRun(store, manifest.runId, {
     force: options.force === true && manifest.runId === options.until,
@@ -78,10 +99,25 @@ function start(store: RunStore, manifest: RunManifest, options: DrainOptions, ac
     onLog: (line) => options.onLog?.(manifest.runId, line),
   });
   options.onStart?.(manifest, run);
-  active.set(
-    manifest.runId,
-    run.done.finally(() => active.delete(manifest.runId)),
-  );
+  const { runId } = manifest;
+  const dir = store.runDir(runId);
+  // A run deleted under its runner ends in whatever error the runner met (its folder was gone): that is not the drain's failure.
+  const done = run.done
+    .then(
+      () => {
+        if (!store.exists(runId)) options.onDeleted?.(runId);
+      },
+      (error: unknown) => {
+        if (store.exists(runId)) throw error;
+        options.onDeleted?.(runId);
+      },
+    )
+    .finally(() => {
+      active.delete(runId);
+      runningHere.delete(dir);
+    });
+  active.set(runId, done);
+  runningHere.set(dir, done);
 }
 
 function isTerminal(status: RunStatus): boolean {
@@ -93,15 +129,21 @@ export function reconcileInterruptedRuns(store: RunStore): RunManifest[] {
   return store
     .all()
     .filter(isInterrupted)
-    .map((m) =>
-      store.update(m.runId, (run) => {
-        const message = `Interrupted: the process evaluating the run (pid ${m.pid ?? 'unknown'}) is gone. Finished samples are kept: resume the run to finish it.`;
-        run.status = 'failed';
-        delete run.pid;
-        run.error = { message, resumable: true };
-        run.events.push(event('interrupted', message));
-      }),
-    );
+    .flatMap((m) => {
+      try {
+        return store.update(m.runId, (run) => {
+          const message = `Interrupted: the process evaluating the run (pid ${m.pid ?? 'unknown'}) is gone. Finished samples are kept: resume the run to finish it.`;
+          run.status = 'failed';
+          delete run.pid;
+          run.error = { message, resumable: true };
+          run.events.push(event('interrupted', message));
+        });
+      } catch (error) {
+        // Deleted since the store was read: nothing left to mark.
+        if (isRunNotFound(error)) return [];
+        throw error;
+      }
+    });
 }
 
 /** A run left `evaluating` by a process that no longer exists: resumable, until the queue marks it failed. */
@@ -109,38 +151,33 @@ export function isInterrupted(manifest: Pick<RunManifest, 'status' | 'pid'>): bo
   return manifest.status === 'evaluating' && (manifest.pid === undefined || !isAlive(manifest.pid));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
 /**
- * A runner orphaned by a killed CLI and then killed itself stays a zombie where nothing reaps
- * orphans (a container whose init does not wait): signal 0 still reaches it, yet it is gone.
+ * The lock, or the pid of the live process holding it. A lock left by a dead process is taken
+ * over; drains of this process share the lock, released when the last of them finishes.
  */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-/** The lock, or the pid of the live process holding it. A lock left by a dead process is taken over. */
 function acquireQueueLock(store: RunStore): { release(): void } | number {
   mkdirSync(store.root, { recursive: true });
   const file = path.join(store.root, 'queue.lock');
+  const release = () => {
+    const holders = (lockHolders.get(file) ?? 1) - 1;
+    if (holders > 0) {
+      lockHolders.set(file, holders);
+      return;
+    }
+    lockHolders.delete(file);
+    rmSync(file, { force: true });
+  };
+  if (lockHolders.has(file)) {
+    lockHolders.set(file, lockHolders.get(file)! + 1);
+    return { release };
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return { release: () => rmSync(file, { force: true }) };
+      lockHolders.set(file, 1);
+      return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSafe(file));

@@ -106,10 +106,22 @@ async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean
       m.events.push(event('forced-resume', `resumed with --force although ${what} changed`));
     });
   }
+  const cancelRequested = storeCancelRequest(store, runId);
   const status = await evaluateRun(store, runId, prepared, {
-    stopRequest: () => stopRequest,
+    stopRequest: () => (stopRequest ??= cancelRequested()),
     onProgress: (progress) => send({ type: 'progress', progress }),
   }, thread);
   if (status === 'completed') await analyzeAfterEvaluation(store, runId, config, (message) => send({ type: 'log', message }));
   return { status, message: store.read(runId).error?.message };
+}
+
+/** A cancel asked through the run store (evalens runs delete, from any process), looked for at most every 200 ms. */
+function storeCancelRequest(store: RunStore, runId: string): () => StopRequest | undefined {
+  let lookedAt = 0;
+  return () => {
+    if (Date.now() - lookedAt < 200) return undefined;
+    lookedAt = Date.now();
+    const reason = store.takeCancelRequest(runId);
+    return reason === undefined ? undefined : { interrupted: false, message: `Cancelled: ${reason}. Finished samples are kept: resume the run to finish it.` };
+  };
 }

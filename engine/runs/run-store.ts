@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EvalensError } from '../errors';
+import { EvalensError, isEvalensError } from '../errors';
 import {
   runManifestSchema,
   runResultsSchema,
@@ -11,7 +11,8 @@ import {
   type RunStatus,
   type SampleRecord,
 } from '../../shared/run-types';
-import { writeFileAtomic } from './atomic-file';
+import { syncDir, writeFileAtomic } from './atomic-file';
+import { isAlive } from './process-alive';
 import { RecordReader } from './record-reader';
 import { assertRunId, isRunId, newRunId } from './run-id';
 
@@ -19,6 +20,10 @@ export const MANIFEST = 'manifest.json';
 export const RECORDS = 'records.jsonl';
 export const RESULTS = 'results.json';
 export const embeddingsFile = (output: string) => `embeddings.${output}.f32`;
+/** Written by a process that wants the run's runner to cancel (its content says who asked); the runner takes it. */
+export const CANCEL_REQUEST = 'cancel-request';
+/** A run being deleted: `.deleting-<runId>.<pid of the deleting process>`, never read as a run. */
+const TOMBSTONE = /^\.deleting-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}\.([0-9]+)$/;
 
 export interface NewRun {
   kind: RunKind;
@@ -104,11 +109,11 @@ export class RunStore {
   }
 
   read(runId: string): RunManifest {
-    const file = path.join(this.runDir(runId), MANIFEST);
-    if (!existsSync(file)) {
+    const manifest = this.readManifest(path.join(this.runDir(runId), MANIFEST));
+    if (manifest === undefined) {
       throw new EvalensError('run-not-found', `No run '${runId}' in ${this.root}. List the runs with: evalens runs list --runs-dir ${this.root}`);
     }
-    return this.parseManifest(file);
+    return manifest;
   }
 
   write(manifest: RunManifest): void {
@@ -141,18 +146,59 @@ export class RunStore {
     return start + pageSize < all.length && last !== undefined ? { runs, nextPageToken: encodeToken(last) } : { runs };
   }
 
-  /** Every run's manifest; folders that are not runs are ignored, unreadable manifests are errors. */
+  /**
+   * Every run's manifest; folders that are not runs are ignored, unreadable manifests are
+   * errors. A run deleted while the store is read is left out; what a delete cut short by a
+   * crash left is removed.
+   */
   all(): RunManifest[] {
     if (!existsSync(this.root)) return [];
-    return readdirSync(this.root)
-      .filter((name) => isRunId(name) && existsSync(path.join(this.root, name, MANIFEST)))
-      .map((name) => this.parseManifest(path.join(this.root, name, MANIFEST)));
+    const names = readdirSync(this.root);
+    this.removeDeleteLeftovers(names);
+    return names.filter(isRunId).flatMap((name) => this.readManifest(path.join(this.root, name, MANIFEST)) ?? []);
   }
 
+  /**
+   * Removes a run for every reader at once: its folder is renamed out of the run names (an
+   * atomic step), then removed. A crash in between leaves only the renamed folder, which the
+   * next scan of the store removes. Nobody may be evaluating the run: see delete-run.ts.
+   */
   delete(runId: string): void {
     const dir = this.runDir(runId);
     if (!this.exists(runId)) this.read(runId);
-    rmSync(dir, { recursive: true, force: true });
+    const tombstone = path.join(this.root, `.deleting-${runId}.${process.pid}`);
+    try {
+      renameSync(dir, tombstone);
+    } catch (error) {
+      // Deleted by another process since: say so as for any missing run.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.read(runId);
+      throw error;
+    }
+    syncDir(this.root);
+    rmSync(tombstone, { recursive: true, force: true });
+  }
+
+  /** Asks whoever evaluates the run to cancel it at its next batch; `reason` says who asked. */
+  requestCancel(runId: string, reason: string): void {
+    writeFileAtomic(path.join(this.runDir(runId), CANCEL_REQUEST), reason);
+  }
+
+  /** The reason of a pending cancel request, removed as it is taken: a resumed run is not cancelled again. */
+  takeCancelRequest(runId: string): string | undefined {
+    const file = path.join(this.runDir(runId), CANCEL_REQUEST);
+    if (!existsSync(file)) return undefined;
+    let reason: string;
+    try {
+      reason = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    rmSync(file, { force: true });
+    return reason;
+  }
+
+  withdrawCancelRequest(runId: string): void {
+    rmSync(path.join(this.runDir(runId), CANCEL_REQUEST), { force: true });
   }
 
   /** Removes temporary files a crash left in the middle of an atomic replace (they are never read). */
@@ -205,9 +251,33 @@ export class RunStore {
     return { dim: entry.dim, rows: data.length / entry.dim, data };
   }
 
-  private parseManifest(file: string): RunManifest {
-    return parseJsonFile(file, runManifestSchema);
+  /** The manifest, or undefined when there is none (no such run, or it was deleted meanwhile). */
+  private readManifest(file: string): RunManifest | undefined {
+    try {
+      return parseJsonFile(file, runManifestSchema);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
+
+  /** Folders of deletes cut short by a crash (their process is gone): their runs are already out of the store. */
+  private removeDeleteLeftovers(names: readonly string[]): void {
+    for (const name of names) {
+      const deleter = TOMBSTONE.exec(name)?.[1];
+      if (deleter === undefined || isAlive(Number(deleter))) continue;
+      try {
+        rmSync(path.join(this.root, name), { recursive: true, force: true });
+      } catch {
+        // Another process removes it at the same moment, or the next scan will.
+      }
+    }
+  }
+}
+
+/** Whether an error says a run is not in the store (never was, or deleted meanwhile). */
+export function isRunNotFound(error: unknown): boolean {
+  return isEvalensError(error) && error.code === 'run-not-found';
 }
 
 function parseJsonFile<T>(file: string, schema: z.ZodType<T>): T {

@@ -265,10 +265,12 @@ test('runs delete asks for --yes without a terminal, refuses a run being evaluat
     m.status = 'evaluating';
     m.pid = process.pid;
   });
-  const refused = runs(['delete', busy, '--yes']);
+  // Its "runner" (this test's process) never stops: asked to cancel, it is kept after the wait.
+  const refused = runs(['delete', busy, '--yes', '--wait', '1']);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, new RegExp(`Run ${busy} .* is being evaluated right now by process ${process.pid}; it was not deleted`));
-  assert.ok(existsSync(path.join(runsDir, busy)));
+  assert.match(refused.stderr, new RegExp(`Run ${busy} .* is being evaluated by process ${process.pid} and did not stop within 1 s of being asked to cancel, so it was not deleted`));
+  assert.ok(existsSync(path.join(runsDir, busy, 'manifest.json')));
+  assert.ok(!existsSync(path.join(runsDir, busy, 'cancel-request')), 'the cancel request was withdrawn');
 
   const deleted = runs(['delete', victim, '--yes']);
   assert.equal(deleted.code, 0, deleted.stderr);
@@ -279,7 +281,7 @@ test('runs delete asks for --yes without a terminal, refuses a run being evaluat
     m.status = 'cancelled';
     delete m.pid;
   });
-  assert.deepEqual(JSON.parse(runs(['delete', busy, '--yes', '--json']).stdout), { runId: busy, deleted: true });
+  assert.deepEqual(JSON.parse(runs(['delete', busy, '--yes', '--json']).stdout), { runId: busy, deleted: true, cancelled: false });
 });
 
 test('runs delete on a terminal asks, and keeps the run unless the answer is yes', { skip: spawnSync('script', ['--version']).status !== 0 ? 'util-linux script(1) is not available to give the CLI a terminal' : false }, () => {

@@ -1,4 +1,5 @@
-import type { RunStore } from '../../runs/run-store';
+import type { RunManifest } from '../../../shared/run-types';
+import { isRunNotFound, type RunStore } from '../../runs/run-store';
 import { drainQueue } from '../../runner/run-queue';
 import type { SupervisedRun } from '../../runner/supervisor';
 import { ExitCode } from '../exit-codes';
@@ -39,6 +40,9 @@ export async function followRun(store: RunStore, runId: string, options: FollowO
       onProgress: (id, p) => {
         if (id === runId) view.update(id, p);
       },
+      onDeleted: (id) => {
+        if (id !== runId && !options.json) process.stderr.write(`Run ${id} was deleted while it ran (evalens runs delete, or the panel); going on with the queue.\n`);
+      },
       onWaiting: (holder) => {
         if (!options.json && interrupts === 0) process.stderr.write(`\rWaiting for process ${holder}, which is running the queue…`);
       },
@@ -47,10 +51,26 @@ export async function followRun(store: RunStore, runId: string, options: FollowO
     view.stop();
     process.off('SIGINT', onSigint);
   }
-  const manifest = store.read(runId);
+  const manifest = readFollowed(store, runId);
+  if (manifest === undefined) {
+    const message = `Run ${runId} was deleted from ${store.root} while this process was evaluating it or waiting for it (evalens runs delete, or Delete in VS Code). Its results are gone: evaluate again to get them.`;
+    if (options.json) process.stdout.write(`${JSON.stringify({ runId, status: 'deleted', error: message }, null, 2)}\n`);
+    else process.stderr.write(`${message}\n`);
+    return ExitCode.checkFailed;
+  }
   const results = store.readResults(runId);
   if (options.json) process.stdout.write(`${JSON.stringify(runSummaryJson(manifest, results), null, 2)}\n`);
   else process.stdout.write(`${formatRunSummary(manifest, results, colour(process.stdout))}\n`);
   if (manifest.status !== 'completed') return ExitCode.checkFailed;
   return results?.gates.some((g) => !g.passed) ? ExitCode.gateFailed : ExitCode.ok;
+}
+
+/** The followed run once drained, or undefined when it was deleted meanwhile. */
+function readFollowed(store: RunStore, runId: string): RunManifest | undefined {
+  try {
+    return store.read(runId);
+  } catch (error) {
+    if (isRunNotFound(error)) return undefined;
+    throw error;
+  }
 }

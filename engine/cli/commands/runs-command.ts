@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runKindSchema, runStatusSchema, type RunKind, type RunManifest, type RunResults, type RunStatus } from '../../../shared/run-types';
 import { EvalensError, isEvalensError } from '../../errors';
+import { DEFAULT_DELETE_WAIT_MS, deleteRunSafely } from '../../runner/delete-run';
 import { reconcileInterruptedRuns } from '../../runner/run-queue';
 import { RunStore } from '../../runs/run-store';
 import { DEFAULT_EXPORT_FORMATS, EXPORT_FORMATS, exportRun, type ExportFormat } from '../../report/export-run';
@@ -133,25 +134,32 @@ function registerDelete(runs: Command, ctx: CliContext): void {
   storeOptions(
     runs
       .command('delete')
-      .description('delete one run and all its files')
+      .description('delete one run and all its files; a run being evaluated is cancelled first')
       .argument('<runId>', 'the run to delete')
-      .option('-y, --yes', 'delete without asking'),
-  ).action(async (runId: string, options: StoreOptions & { yes?: boolean }) => {
+      .option('-y, --yes', 'delete without asking')
+      .option('--wait <seconds>', 'how long a run being evaluated may take to stop once cancelled; past it the delete is refused', positiveInt, DEFAULT_DELETE_WAIT_MS / 1000),
+  ).action(async (runId: string, options: StoreOptions & { yes?: boolean; wait: number }) => {
     const store = openStore(options, ctx);
     reconcileInterruptedRuns(store);
     const manifest = store.read(runId);
-    if (manifest.status === 'evaluating') {
-      throw new EvalensError('usage', `Run ${runId} (${manifest.name}) is being evaluated right now by process ${manifest.pid ?? 'unknown'}; it was not deleted. Cancel it first (Ctrl+C where it runs, or Cancel in VS Code), then delete it.`);
-    }
     const what = `run ${runId} (${manifest.name}, ${manifest.status})`;
-    if (!options.yes && !(await confirm(`Delete ${what}? This cannot be undone. [y/N] `, what))) {
-      if (options.json) process.stdout.write(`${JSON.stringify({ runId, deleted: false }, null, 2)}\n`);
+    const running = manifest.status === 'evaluating' ? ` It is being evaluated by process ${manifest.pid ?? 'unknown'}: it will be cancelled first.` : '';
+    if (!options.yes && !(await confirm(`Delete ${what}?${running} This cannot be undone. [y/N] `, what))) {
+      if (options.json) process.stdout.write(`${JSON.stringify({ runId, deleted: false, cancelled: false }, null, 2)}\n`);
       else process.stdout.write(`Kept ${what}.\n`);
       return;
     }
-    store.delete(runId);
-    if (options.json) process.stdout.write(`${JSON.stringify({ runId, deleted: true }, null, 2)}\n`);
-    else process.stdout.write(`Deleted ${what}.\n`);
+    let cancelled = false;
+    await deleteRunSafely(store, runId, {
+      requester: `evalens runs delete (pid ${process.pid})`,
+      waitMs: options.wait * 1000,
+      onCancelling: (m) => {
+        cancelled = true;
+        if (!options.json) process.stderr.write(`Cancelling run ${runId}, which process ${m.pid} is evaluating; waiting up to ${options.wait} s for it to stop…\n`);
+      },
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify({ runId, deleted: true, cancelled }, null, 2)}\n`);
+    else process.stdout.write(`Deleted ${what}${cancelled ? ', cancelled first' : ''}.\n`);
   });
 }
 
