@@ -4,6 +4,7 @@ import './benchmark-summary';
 import './classification-output';
 import './compare-section';
 import './insights-section';
+import './multilabel-output';
 import './regression-output';
 import './report-header';
 import './run-details';
@@ -46,10 +47,7 @@ export class ReportViewElement extends StateElement<ReportState> {
               case 'text':
                 return html`<evalens-text-output .output=${output} .benchmark=${benchmark}></evalens-text-output>`;
               case 'multilabel':
-                return html`<section aria-label=${`Output ${output.name}`}>
-                  <h2>Output <span class="mono">${output.name}</span> · multilabel</h2>
-                  <p class="muted">Labels: ${output.labels.join(', ')}. Its metrics are in the table above; its predictions in the sample table.</p>
-                </section>`;
+                return html`<evalens-multilabel-output .output=${output} .benchmark=${benchmark}></evalens-multilabel-output>`;
             }
           })}
           <evalens-insights .state=${state}></evalens-insights>
