@@ -6,11 +6,13 @@
  * holding markup stays text.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Comparison, ReportData } from '../../shared/report-data';
 import { comparisonFixture } from './comparison-fixture';
-import { binaryReport, digitsReport, regressionReport, sampleErrorReport, textReport } from './fixtures';
+import { binaryReport, digitsReport, regressionReport, reportOf, sampleErrorReport, textReport } from './fixtures';
+import { MULTILABEL_REFERENCE, multilabelRun } from '../helpers/multilabel-workspace';
 import { launchBrowser, openWebview, waitForPosted, type WebviewPage } from './harness';
 import { sklearnAtThresholds, sklearnMissing } from './sklearn';
 
@@ -297,7 +299,39 @@ test('text: BLEU and exact match, and every prediction beside its references', a
   await view.close();
 });
 
-test('a comparison shows metric deltas with their sign in words, and the flipped samples', async () => {
+test('multilabel: the headline metrics and every label at its threshold, as scikit-learn computes them', async () => {
+  const data = await reportOf(multilabelRun());
+  const reference = JSON.parse(readFileSync(MULTILABEL_REFERENCE, 'utf8')) as { labels: string[]; scores: number[][]; cases: { per_label_thresholds: { thresholds: number[]; metrics: Record<string, number> & { per_label: Record<string, number>[] } } } };
+  const { thresholds, metrics } = reference.cases.per_label_thresholds;
+  const output = data.benchmarks[0]!.outputs[0]!;
+  assert.equal(output.task, 'multilabel');
+  // The sample table's predictions are the thresholded scores the metrics were computed from.
+  const predicted = column(data, 0, `${output.name}.predicted_labels`);
+  const index = column(data, 0, 'index');
+  predicted.forEach((cell, row) => {
+    const scores = reference.scores[index[row] as number]!;
+    assert.equal(cell, reference.labels.filter((_, j) => scores[j]! >= thresholds[j]!).join('|'), `row ${row}`);
+  });
+
+  const view = await reportView(data);
+  const section = view.page.locator('evalens-multilabel-output');
+  // As the panel writes scores: four decimals, a whole number without them.
+  const fixed = (value: number) => value.toFixed(4).replace(/\.0000$/, '');
+  for (const metric of ['f1_micro', 'subset_accuracy', 'hamming_loss', 'f1_macro', 'f1_samples', 'average_precision_macro', 'roc_auc_macro']) {
+    assert.equal(await section.locator(`.card[data-metric="${metric}"] .value`).innerText(), fixed(metrics[metric]!), metric);
+  }
+  const rows = section.locator('table[data-table="per-label"] tbody tr');
+  assert.equal(await rows.count(), reference.labels.length);
+  for (let j = 0; j < reference.labels.length; j++) {
+    const expected = metrics.per_label[j]!;
+    const cells = [reference.labels[j], fixed(thresholds[j]!), ...['precision', 'recall', 'f1'].map((k) => fixed(expected[k]!)), String(expected.support), fixed(expected.average_precision!), fixed(expected.roc_auc!)];
+    assert.deepEqual(await rows.nth(j).locator('th, td').allInnerTexts(), cells, reference.labels[j]);
+  }
+  const summary = view.page.locator('evalens-benchmark-summary table[data-table="metrics"]');
+  assert.match(await summary.innerText(), /subset_accuracy\s+0\.4400\b/);
+  assert.deepEqual(view.console.filter((l) => l.startsWith('error') || l.startsWith('pageerror')), []);
+  await view.close();
+});test('a comparison shows metric deltas with their sign in words, and the flipped samples', async () => {
   const view = await reportView(comparison.report);
   await view.send({ type: 'comparison', data: comparison.comparison });
   const section = view.page.locator('evalens-compare-section section');
