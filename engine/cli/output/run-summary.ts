@@ -9,6 +9,8 @@ export interface RunSummaryJson {
   gates: GateResult[];
   /** `eval --reuse`: samples that took the run's outputs, and those that ran the model. */
   reuse?: RunReuse;
+  /** A checkpoint series: each checkpoint's scores, in natural order (the fields above are the last one's). */
+  checkpoints?: { name: string; overallScore: number | null; benchmarks: { name: string; overallScore: number | null; metrics: Record<string, number | null> }[] }[];
   error?: string;
 }
 
@@ -21,6 +23,9 @@ export function runSummaryJson(manifest: RunManifest, results: RunResults | unde
       manifest.benchmarks.map((b) => ({ name: b.name, samples: b.done, errors: b.errors, overallScore: null, metrics: {} })),
     gates: results?.gates ?? [],
     ...(manifest.reuse === undefined ? {} : { reuse: manifest.reuse }),
+    ...(results?.checkpoints === undefined
+      ? {}
+      : { checkpoints: results.checkpoints.map((c) => ({ name: c.name, overallScore: c.overallScore, benchmarks: c.benchmarks.map((b) => ({ name: b.name, overallScore: b.overallScore, metrics: b.metrics })) })) }),
   };
   if (manifest.error !== undefined) summary.error = manifest.error.message;
   return summary;
@@ -41,9 +46,8 @@ export function formatRunSummary(manifest: RunManifest, results: RunResults | un
     const columns = [...present.slice(0, 6), ...custom.slice(0, 3)];
     const header = ['benchmark', 'samples', 'errors', 'overall', ...columns];
     const rows = results.benchmarks.map((b) => [b.name, String(b.samples), String(b.errors), num(b.overallScore), ...columns.map((c) => num(b.metrics[c] ?? null))]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const render = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
-    lines.push('', paint('dim', render(header)), ...rows.map(render), '', `${paint('bold', 'Overall score')} ${num(results.overallScore)}`);
+    lines.push('', ...table(header, rows, paint), '', `${paint('bold', 'Overall score')} ${num(results.overallScore)}`);
+    if (results.checkpoints !== undefined) lines.push('', ...checkpointTable(results.checkpoints, paint));
     if (results.gates.length > 0) {
       lines.push('', paint('bold', 'Gates'));
       for (const g of results.gates) lines.push(`  ${g.passed ? paint('green', '✓') : paint('red', '✗')} ${g.benchmark}: ${g.message}`);
@@ -58,6 +62,25 @@ export function formatRunSummary(manifest: RunManifest, results: RunResults | un
   if (manifest.error !== undefined) lines.push('', paint(manifest.status === 'failed' ? 'red' : 'yellow', manifest.error.message));
   if (manifest.status !== 'completed' && manifest.error?.resumable) lines.push(paint('dim', `Resume with: evalens resume ${manifest.runId}`));
   return lines.join('\n');
+}
+
+/** Rows under a dimmed header, the first column left-aligned, the others right-aligned. */
+function table(header: string[], rows: string[][], paint: Paint): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const render = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
+  return [paint('dim', render(header)), ...rows.map(render)];
+}
+
+/** A checkpoint series: the overall score per checkpoint and benchmark, to see where training plateaus; the best checkpoint marked. */
+function checkpointTable(checkpoints: NonNullable<RunResults['checkpoints']>, paint: Paint): string[] {
+  const benchmarks = checkpoints[0]!.benchmarks.map((b) => b.name);
+  const scores = checkpoints.map((c) => c.overallScore ?? Number.NEGATIVE_INFINITY);
+  const best = scores.indexOf(Math.max(...scores));
+  const rows = checkpoints.map((c, i) => [c.name, num(c.overallScore), ...benchmarks.map((name) => num(c.benchmarks.find((b) => b.name === name)?.overallScore ?? null)), i === best && c.overallScore !== null ? '← best' : '']);
+  return [
+    `${paint('bold', 'Checkpoints')} ${paint('dim', `(overall score; the results above are ${checkpoints.at(-1)!.name}'s)`)}`,
+    ...table(['checkpoint', 'overall', ...benchmarks, ''], rows, paint).map((line) => line.trimEnd()),
+  ];
 }
 
 function isBuiltIn(metric: string): boolean {
