@@ -8,12 +8,13 @@ import { registerRunsCommand } from './commands/runs-command';
 import { registerLspCommand } from './commands/lsp-command';
 import { registerDrawCommand } from './commands/draw-command';
 import { registerAnalyzeCommand } from './commands/analyze-command';
+import { registerCvCommand } from './commands/cv-command';
 import { registerCompareCommand } from './commands/compare-command';
 import { colour } from './terminal';
 
 declare const EVALENS_VERSION: string;
 
-const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand, registerCompareCommand, registerAnalyzeCommand, registerDrawCommand, registerLspCommand];
+const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand, registerCompareCommand, registerAnalyzeCommand, registerCvCommand, registerDrawCommand, registerLspCommand];
 
 /** Runs the CLI; resolves to the exit code instead of exiting, so tests and callers stay in control. */
 export async function runCli(argv: readonly string[]): Promise<number> {
