@@ -61,7 +61,7 @@ export const evalConfigSchema = z
     batchSize: z.number().int().positive().max(65536).default(32).describe('Samples per inference batch.'),
     executionProviders: z.array(z.string().min(1)).min(1).default(['cpu']).describe("onnxruntime execution providers in order of preference, e.g. ['cuda', 'cpu']."),
     intraOpThreads: z.number().int().positive().max(1024).optional().describe('CPU threads onnxruntime runs each batch on; default: one per core. Fewer leave cores to the runner and other work.'),
-    memoryLimitMb: z.number().int().min(128).default(4096).describe('Heap limit of the runner process, in MiB.'),
+    memoryLimitMb: z.number().int().min(128).default(4096).describe("Limit of the runner process's resident memory (JavaScript heap and onnxruntime's native memory), in MiB: batches are halved to stay under it."),
     maxSampleErrors: z.number().int().nonnegative().default(0).describe('Per-sample errors tolerated before the run fails; 0 fails at the first.'),
     gates: z.array(gateSchema).default([]).describe('Quality gates: `evalens eval` exits 3 when one fails.'),
     analysis: analysisOptionsSchema.optional(),

@@ -10,6 +10,7 @@ import { event } from '../runs/run-event';
 import { engineVersions } from '../versions';
 import type { PreparedBenchmark, PreparedEvaluation } from './prepare-evaluation';
 import { createInputHasher } from './input-hash';
+import { MemoryBudget, mib } from './memory-budget';
 import { openModelRecords } from './model-records';
 import { ReusedOutputs } from './reused-outputs';
 import { samplePipeline, type EncodedSample, type SamplePipeline } from './sample-pipeline';
@@ -27,6 +28,8 @@ export interface RunControl {
   /** Polled between batches: stop there, keeping every finished sample. */
   stopRequest(): StopRequest | undefined;
   onProgress(progress: RunProgress): void;
+  /** Keep the runner's resident memory under this many MiB (see memory-budget.ts); no limit when absent. */
+  memoryLimitMb?: number;
 }
 
 /**
@@ -103,6 +106,18 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
 
   try {
     const hashInputs = createInputHasher(Object.keys(prepared.integration.definition.inputs));
+    const limitMb = control.memoryLimitMb;
+    const budget = limitMb === undefined ? undefined : new MemoryBudget(limitMb * 1048576);
+    // Halves the batch, before it is sent, while its predicted peak would pass the memory limit.
+    const fitToMemory = () => {
+      const from = state.batchSize;
+      const fitted = budget?.fit(from) ?? from;
+      if (fitted === from) return;
+      state.batchSize = fitted;
+      commit();
+      const message = `resident memory of about ${mib(budget!.predict(from))} on a batch of ${from}, over the limit of ${limitMb} MiB less a 10% margin (memoryLimitMb); continuing with batches of ${fitted}`;
+      manifest = store.update(runId, (m) => m.events.push(event('batch-size-halved', message)));
+    };
     const modelFiles = await runModelFiles(prepared, dir);
     // Sessions open when first needed (a run that reuses every output opens none), one at a time: the thread opens one model at once.
     let opening: Promise<unknown> = Promise.resolve();
@@ -110,7 +125,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       let session: Promise<ModelSession> | undefined;
       return () => {
         session ??= opening.then(() =>
-          thread.open(modelFiles[i]!, { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads }, (message) => {
+          thread.open(modelFiles[i]!, { executionProviders: prepared.config.executionProviders, intraOpThreads: prepared.config.intraOpThreads, releaseMemoryAfterRun: budget !== undefined }, (message) => {
             manifest = store.update(runId, (m) => m.events.push(event('provider-fallback', message)));
           }),
         );
@@ -135,6 +150,7 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       let encodedTo = position;
       const fill = () => {
         while (inFlight.length < IN_FLIGHT && encodedTo < bench.indices.length) {
+          fitToMemory();
           const batch = encodeBatch(pipeline, bench, encodedTo, state.batchSize);
           // One encoding of the batch, scored by every model.
           inFlight.push({ batch, inferences: sessions.map((session) => infer(prepared, session, batch, outputNames, reused)) });
@@ -143,10 +159,25 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
       };
       // Batches sent after one that stops the loop are dropped unread: resuming runs them again.
       const drop = () => Promise.all(inFlight.splice(0).flatMap((f) => f.inferences));
+      if (budget !== undefined && !budget.measured && position < bench.indices.length) {
+        // One sample alone, its outputs thrown away, measures what a batch costs before any is sized.
+        const probe = encodeBatch(pipeline, bench, position, 1);
+        await budget.probe(() => Promise.all(sessions.map((session) => infer(prepared, session, probe, outputNames, reused))));
+        if (!budget.fits(1)) {
+          const message =
+            `One sample needs about ${mib(budget.predict(1) - budget.heldNow())} of resident memory: with the ${mib(budget.heldNow())} the runner holds between batches, about ${mib(budget.predict(1))}, above memoryLimitMb (${limitMb} MiB). ` +
+            `Finished samples are kept: raise memoryLimitMb (in the config, or evalens resume ${runId} --memory-limit-mb N), then resume the run.`;
+          return finishRun('failed', (m) => {
+            m.error = { message, resumable: true };
+            m.events.push(event('failed', message));
+          });
+        }
+      }
       fill();
       while (inFlight.length > 0) {
         const { batch, inferences } = inFlight.shift()!;
         const outcomes = await Promise.all(inferences);
+        budget?.observe(batch.length);
         const failure = outcomes.find((o): o is { error: unknown } => 'error' in o);
         if (failure !== undefined) {
           if (!isOutOfMemory(failure.error) || state.batchSize === 1) throw failure.error;

@@ -49,8 +49,9 @@ export async function submitEvaluation(store: RunStore, configPath: string, only
 /**
  * Puts a stopped run back in the queue, to continue from its last checkpoint. Refuses, before
  * touching the run, when its model or script changed since it started (unless forced).
+ * `memoryLimitMb` replaces the run's memory limit from here on (a run stopped at its limit).
  */
-export async function requeueForResume(store: RunStore, runId: string, force: boolean): Promise<RunManifest> {
+export async function requeueForResume(store: RunStore, runId: string, force: boolean, memoryLimitMb?: number): Promise<RunManifest> {
   reconcileInterruptedRuns(store);
   const manifest = store.read(runId);
   if (manifest.status === 'completed') throw new EvalensError('resume-refused', `Run ${runId} is already completed: nothing to resume. Show it with: evalens runs show ${runId}`);
@@ -60,6 +61,7 @@ export async function requeueForResume(store: RunStore, runId: string, force: bo
   if (what !== undefined && !force) throw new EvalensError('resume-refused', resumeRefusal(runId, what));
   return store.update(runId, (m) => {
     m.status = 'queued';
+    if (memoryLimitMb !== undefined) (m.config as ResolvedEvalConfig).memoryLimitMb = memoryLimitMb;
   });
 }
 

@@ -82,7 +82,7 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
         resolve(finished);
         return;
       }
-      const reason = overLimit === undefined ? crashReason(code, signal, stderrTail, options.memoryLimitMb) : overLimitReason(overLimit, options.memoryLimitMb);
+      const reason = overLimit === undefined ? crashReason(code, signal, stderrTail, options.memoryLimitMb) : overLimitReason(runId, overLimit, options.memoryLimitMb);
       try {
         const manifest = store.update(runId, (m) => {
           if (m.status !== 'evaluating' && m.status !== 'queued') return;
@@ -107,10 +107,10 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
   };
 }
 
-function overLimitReason(rss: number, memoryLimitMb: number): string {
+function overLimitReason(runId: string, rss: number, memoryLimitMb: number): string {
   return (
     `The runner's resident memory reached ${mib(rss)}, above memoryLimitMb (${memoryLimitMb} MiB), and the run was stopped. ` +
-    'Finished samples are kept: raise memoryLimitMb (the config, or evalens resume --memory-limit-mb) or lower batchSize, then resume the run.'
+    `Finished samples are kept: raise the limit (evalens resume ${runId} --memory-limit-mb N, or the evalens.memoryLimitMb setting in VS Code) or lower batchSize, then resume the run.`
   );
 }
 

@@ -49,8 +49,8 @@ process.on('message', (raw: unknown) => {
     stopRequest ??= { interrupted: false, message: 'Cancelled. Finished samples are kept: resume the run to finish it.' };
     return;
   }
-  const { storeRoot, runId, force } = message.data;
-  run(new RunStore(storeRoot), runId, force).then(
+  const { storeRoot, runId, force, memoryLimitMb } = message.data;
+  run(new RunStore(storeRoot), runId, force, memoryLimitMb).then(
     (result) => {
       send({ type: 'finished', ...result });
       disconnect();
@@ -63,17 +63,17 @@ process.on('message', (raw: unknown) => {
   );
 });
 
-async function run(store: RunStore, runId: string, force: boolean): Promise<{ status: RunStatus; message?: string }> {
+async function run(store: RunStore, runId: string, force: boolean, memoryLimitMb: number): Promise<{ status: RunStatus; message?: string }> {
   // Loads onnxruntime while the run is prepared.
   const thread = startInferenceThread();
   try {
-    return await prepareAndEvaluate(store, runId, force, thread);
+    return await prepareAndEvaluate(store, runId, force, memoryLimitMb, thread);
   } finally {
     await thread.close();
   }
 }
 
-async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean, thread: InferenceThread): Promise<{ status: RunStatus; message?: string }> {
+async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean, memoryLimitMb: number, thread: InferenceThread): Promise<{ status: RunStatus; message?: string }> {
   const manifest = store.read(runId);
   const config = manifest.config as ResolvedEvalConfig;
   let prepared;
@@ -110,6 +110,7 @@ async function prepareAndEvaluate(store: RunStore, runId: string, force: boolean
   const status = await evaluateRun(store, runId, prepared, {
     stopRequest: () => (stopRequest ??= cancelRequested()),
     onProgress: (progress) => send({ type: 'progress', progress }),
+    memoryLimitMb,
   }, thread);
   if (status === 'completed') await analyzeAfterEvaluation(store, runId, config, (message) => send({ type: 'log', message }));
   return { status, message: store.read(runId).error?.message };

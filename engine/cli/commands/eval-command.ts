@@ -43,11 +43,12 @@ export const registerEvalCommands: RegisterCommand = (program, ctx) => {
     .option('--force', 'resume even though the model or integration changed since the run started (recorded in the run)')
     .option('--concurrency <n>', 'queued runs evaluated at once', positiveInt, 1)
     .option('--submit', 'put the run back in the queue and exit without evaluating it')
+    .option('--memory-limit-mb <n>', "the runner's resident memory limit from here on, replacing the run's memoryLimitMb (a run stopped at its limit)", positiveInt)
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, options: { runsDir: string; force?: boolean; concurrency: number; submit?: boolean; json?: boolean }) => {
+    .action(async (runId: string, options: { runsDir: string; force?: boolean; concurrency: number; submit?: boolean; memoryLimitMb?: number; json?: boolean }) => {
       ctx.setJson(options.json === true);
       const store = new RunStore(options.runsDir);
-      const manifest = await requeueForResume(store, runId, options.force === true);
+      const manifest = await requeueForResume(store, runId, options.force === true, options.memoryLimitMb);
       if (options.submit) {
         process.stdout.write(options.json ? `${JSON.stringify({ runId, status: manifest.status }, null, 2)}\n` : `Queued run ${runId} to resume at ${manifest.checkpoint.records} samples.\n`);
         return;
