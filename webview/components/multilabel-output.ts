@@ -1,6 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import type { BenchmarkReport, OutputReport } from '../../shared/report-data';
 import { formatCount, formatScore } from '../format';
+import { curveFigures } from './curve-figures';
 import { sharedStyles } from './shared.css';
 import { sectionStyles } from './report-view.css';
 
@@ -9,7 +10,7 @@ type MultilabelOutput = Extract<OutputReport, { task: 'multilabel' }>;
 /** The multilabel metrics shown as cards, most read first (every one is also in the benchmark's metrics table). */
 const CARDS = ['f1_micro', 'subset_accuracy', 'hamming_loss', 'f1_macro', 'f1_samples', 'average_precision_macro', 'roc_auc_macro'];
 
-/** A multilabel output: its headline metrics, and each label at its threshold with its threshold-free scores. */
+/** A multilabel output: its headline metrics, each label at its threshold with its threshold-free scores, and each label's ROC and precision-recall curves. */
 export class MultilabelOutputElement extends LitElement {
   static override styles = [sharedStyles, sectionStyles];
   static override properties = { output: { attribute: false }, benchmark: { attribute: false } };
@@ -44,6 +45,7 @@ export class MultilabelOutputElement extends LitElement {
         </table>
       </div>
       ${undefinedAuc.length === 0 ? nothing : html`<p class="muted">No ROC AUC for ${undefinedAuc.join(', ')}: held by no sample or by every sample. roc_auc_macro averages the other labels.</p>`}
+      ${curveFigures(output.name, output.roc, output.precisionRecall, 'label')}
     </section>`;
   }
 

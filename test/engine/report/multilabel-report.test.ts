@@ -44,6 +44,11 @@ test('report data: a per-label row for each label, as scikit-learn reports it at
       assert.ok(Math.abs(ours! - expected[key]!) <= 1e-5, `${row.label} ${key}: ${ours} vs ${expected[key]}`);
     }
   });
+  // A curve per label, its area the label's ROC AUC and average precision.
+  assert.deepEqual(output.roc.map((c) => c.label), reference.labels);
+  output.roc.forEach((curve, j) => assert.ok(Math.abs(curve.area! - metrics.per_label[j]!.roc_auc!) <= 1e-5, `${curve.label} ROC AUC ${curve.area}`));
+  output.precisionRecall.forEach((curve, j) => assert.ok(Math.abs(curve.area! - metrics.per_label[j]!.average_precision!) <= 1e-5, `${curve.label} AP ${curve.area}`));
+  assert.deepEqual([output.roc[0]!.x[0], output.roc[0]!.y[0], output.roc[0]!.x.at(-1), output.roc[0]!.y.at(-1)], [0, 0, 1, 1]);
   assert.equal(data.benchmarks[0]!.overallScore, data.benchmarks[0]!.metrics.f1_micro);
 });
 
