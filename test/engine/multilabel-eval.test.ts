@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ExitCode } from '../../engine/cli/exit-codes';
 import { runIntegrationTest } from '../../engine/integration-test/run-integration-test';
+import { definitionSchema, formatIssues } from '../../engine/loader/definition-schema';
 import { evalensSync, readManifest, readRecords, readResults, writeEvalConfig } from '../helpers/eval-runs';
 import { MULTILABEL_CONFIG, MULTILABEL_REFERENCE, MULTILABEL_SCRIPT, multilabelRun, multilabelWorkspace } from '../helpers/multilabel-workspace';
 
@@ -98,4 +99,16 @@ test('the integration passes the integration test; a threshold list of the wrong
   const invalid = (threshold: string) => runIntegrationTest({ scriptPath: path.join(multilabelWorkspace((s) => s.replace('threshold: THRESHOLDS', `threshold: ${threshold}`)), MULTILABEL_SCRIPT) });
   await assert.rejects(invalid('[0.5, 0.5]'), /model\.outputs\.topics\.threshold: holds 2 thresholds for 5 labels: give one per label, in the order of labels, or one number for all/);
   await assert.rejects(invalid('1.5'), /model\.outputs\.topics\.threshold: must be a probability from 0 to 1/);
+});
+
+test('a threshold on an output that is not multilabel is a definition error saying so', () => {
+  const encoder = { shape: [1], dtype: 'float32', encode: () => new Float32Array(1) };
+  const parsed = definitionSchema.safeParse({
+    preprocess: () => ({}),
+    inputs: { x: encoder },
+    groundTruths: { y: encoder },
+    model: { path: 'm.onnx', inputs: { x: 'x' }, outputs: { p: { role: 'prediction', task: 'binary', labels: ['no', 'yes'], groundTruth: 'y', threshold: 0.3 } } },
+  });
+  assert.ok(!parsed.success);
+  assert.deepEqual(formatIssues(parsed.error), ['model.outputs.p.threshold: applies to multilabel outputs only; this output is binary: remove it']);
 });
