@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { analysisSchema, exactDuplicateSchema, projectionSchema } from './analysis-types';
+import { crossValidationSchema } from './cross-validation-types';
 import { gateResultSchema, runEventSchema, runKindSchema, runStatusSchema } from './run-types';
 
 /**
@@ -264,13 +265,6 @@ export type ReportAnalysis = z.infer<typeof reportAnalysisSchema>;
 /** Samples of a group of equal inputs the report names; the rest are counted. */
 export const REPORT_GROUP_SAMPLES = 20;
 
-export const checkpointScoresSchema = z.object({
-  name: z.string(),
-  overallScore: z.number().nullable(),
-  benchmarks: z.array(z.object({ name: z.string(), overallScore: z.number().nullable() })),
-});
-export type CheckpointScores = z.infer<typeof checkpointScoresSchema>;
-
 export const reportDataSchema = z.object({
   run: runSummarySchema,
   configuration: z.object({
@@ -288,8 +282,8 @@ export const reportDataSchema = z.object({
   benchmarks: z.array(benchmarkReportSchema),
   /** Insights from the latent space, when the run was analysed (`evalens analyze`); a failed analysis keeps its error here. */
   analysis: reportAnalysisSchema.optional(),
-  /** A checkpoint series: each checkpoint's overall score and its benchmarks', in natural order (the rest of the report is the last checkpoint's). */
-  checkpoints: z.array(checkpointScoresSchema).optional(),
+  /** A cross-validation run's result (`evalens cv`): what its report shows instead of benchmarks and samples. */
+  crossValidation: crossValidationSchema.optional(),
 });
 export type ReportData = z.infer<typeof reportDataSchema>;
 

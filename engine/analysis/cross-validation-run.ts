@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crossValidationSchema, type CrossValidation, type CvFold } from '../../shared/cross-validation-types';
@@ -18,6 +18,7 @@ import { event } from '../runs/run-event';
 import type { RunStore } from '../runs/run-store';
 import { checkRequirements, DEFAULT_FOLDS, foldsFromFile, stratifiedFolds } from './cross-validation-folds';
 import { crossValidate } from './cross-validation';
+import { CROSS_VALIDATION_FILE } from './cross-validation-store';
 import { DEFAULT_GRADIENT_TOLERANCE, DEFAULT_MAX_ITERATIONS } from './logistic-regression';
 import { readRunSamples } from './run-samples';
 
@@ -27,8 +28,6 @@ import { readRunSamples } from './run-samples';
  * model and inputs or from a fresh evaluation, the folds trained and scored, and the result
  * kept as a run of kind 'cross-validation' with its cross-validation.json.
  */
-
-export const CROSS_VALIDATION_FILE = 'cross-validation.json';
 
 export interface CrossValidationRequest {
   configPath: string;
@@ -125,17 +124,6 @@ export async function runCrossValidation(store: RunStore, request: CrossValidati
     warnings,
   };
   return storeResult(store, config, prepared, source.manifest, body, started);
-}
-
-/** A finished cross-validation's result, read back and checked. */
-export function readCrossValidation(store: RunStore, runId: string): CrossValidation {
-  const manifest = store.read(runId);
-  const file = path.join(store.runDir(runId), CROSS_VALIDATION_FILE);
-  if (manifest.kind !== 'cross-validation') throw new EvalensError('usage', `Run ${runId} is an ${manifest.kind} run, not a cross-validation. List cross-validations with: evalens runs list --kind cross-validation`);
-  if (!existsSync(file)) throw new EvalensError('run-corrupt', `Run ${runId}: ${file} is missing. Delete the run and cross-validate again (evalens cv).`);
-  const parsed = crossValidationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new EvalensError('run-corrupt', `${file} is not a valid cross-validation result (${parsed.error.issues[0]?.message ?? 'unreadable'}). Delete the run and cross-validate again.`);
-  return parsed.data;
 }
 
 function onlyBenchmark(config: ResolvedEvalConfig, name: string): ResolvedEvalConfig {
@@ -259,6 +247,7 @@ async function embeddingsOf(store: RunStore, manifest: RunManifest, latent: stri
 
 /** The run of kind 'cross-validation' with its result; on any failure, nothing is left in the store. */
 function storeResult(store: RunStore, config: ResolvedEvalConfig, prepared: PreparedEvaluation, source: RunManifest, body: Omit<CrossValidation, 'runId' | 'durationMs'>, started: number): { manifest: RunManifest; result: CrossValidation } {
+  const startedAt = new Date(Date.now() - (performance.now() - started));
   const created = store.create({
     kind: 'cross-validation',
     name: `${config.name}: ${body.k}-fold cross-validation on ${body.benchmark}`,
@@ -267,7 +256,7 @@ function storeResult(store: RunStore, config: ResolvedEvalConfig, prepared: Prep
     modelPath: prepared.modelPath,
     outputs: source.outputs,
     benchmarks: [{ name: body.benchmark, total: body.samples }],
-    batchSize: source.batchSize,
+    batchSize: config.batchSize,
   });
   try {
     const result = crossValidationSchema.parse({ ...body, runId: created.runId, durationMs: performance.now() - started });
@@ -275,6 +264,8 @@ function storeResult(store: RunStore, config: ResolvedEvalConfig, prepared: Prep
     const mean = result.summary.accuracy;
     const manifest = store.update(created.runId, (m) => {
       m.status = 'completed';
+      // From the command's start: the run's duration is the whole cross-validation's, its evaluation included.
+      m.events.unshift({ at: startedAt.toISOString(), kind: 'started', message: `cross-validation started on benchmark '${body.benchmark}'` });
       m.benchmarks = m.benchmarks.map((b) => ({ ...b, done: b.total }));
       m.events.push(event('completed', `${result.k}-fold cross-validation of ${result.samples} samples on the embeddings of run ${result.sourceRunId}: accuracy ${mean.mean.toFixed(4)} ± ${mean.std.toFixed(4)}`));
     });

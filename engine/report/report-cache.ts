@@ -4,6 +4,7 @@ import { ANALYSIS_FILE } from '../../shared/analysis-types';
 import { reportDataSchema, type ReportData } from '../../shared/report-data';
 import { TERMINAL_STATUSES, type RunManifest } from '../../shared/run-types';
 import { analysisDir } from '../analysis/analysis-store';
+import { readCrossValidation } from '../analysis/cross-validation-store';
 import { writeFileAtomic } from '../runs/atomic-file';
 import type { RunStore } from '../runs/run-store';
 import { engineVersions } from '../versions';
@@ -19,18 +20,24 @@ import { buildReportData } from './report-data';
 export const REPORT_CACHE = 'report-data.json';
 
 export async function loadReportData(store: RunStore, manifest: RunManifest): Promise<ReportData> {
-  if (!TERMINAL_STATUSES.includes(manifest.status)) return buildReportData(store, manifest);
+  if (!TERMINAL_STATUSES.includes(manifest.status)) return build(store, manifest);
   const file = path.join(store.runDir(manifest.runId), REPORT_CACHE);
   const stamp = reportStamp(store, manifest);
   const cached = readCache(file, stamp);
   if (cached !== undefined) return cached;
-  const data = await buildReportData(store, manifest);
+  const data = await build(store, manifest);
   try {
     writeFileAtomic(file, JSON.stringify({ stamp, data }));
   } catch {
     // A read-only store still shows its reports; they are only built each time.
   }
   return data;
+}
+
+/** The report data; a cross-validation run's carries its result. */
+async function build(store: RunStore, manifest: RunManifest): Promise<ReportData> {
+  const data = await buildReportData(store, manifest);
+  return manifest.kind === 'cross-validation' && manifest.status === 'completed' ? { ...data, crossValidation: readCrossValidation(store, manifest.runId) } : data;
 }
 
 function reportStamp(store: RunStore, manifest: RunManifest): string {

@@ -1,9 +1,9 @@
 import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
 import './benchmark-summary';
-import './checkpoint-series';
 import './classification-output';
 import './compare-section';
+import './cross-validation-section';
 import './insights-section';
 import './multilabel-output';
 import './regression-output';
@@ -16,7 +16,7 @@ import { reportViewStyles, sectionStyles } from './report-view.css';
 import { StateElement } from './state-element';
 import { noticeBanner } from './notice-banner';
 
-/** A run's report: header, benchmarks, each prediction output, the samples, the configuration, and a comparison when one arrives. */
+/** A run's report: header, benchmarks, each prediction output, the samples, the configuration, and a comparison when one arrives; a cross-validation run's: its cross-validation instead of benchmarks and samples. */
 export class ReportViewElement extends StateElement<ReportState> {
   static override styles = [sharedStyles, sectionStyles, reportViewStyles];
   
@@ -35,10 +35,13 @@ export class ReportViewElement extends StateElement<ReportState> {
       ? state.notice === undefined
         ? html`<p class="loading muted" aria-busy="true">Loading the report…</p>`
         : nothing
-      : html`<evalens-report-header .state=${state}></evalens-report-header>
+      : state.report.crossValidation !== undefined
+        ? html`<evalens-report-header .state=${state}></evalens-report-header>
+            <evalens-cross-validation .state=${state}></evalens-cross-validation>
+            <evalens-run-details .state=${state}></evalens-run-details>`
+        : html`<evalens-report-header .state=${state}></evalens-report-header>
           <evalens-compare-section .state=${state}></evalens-compare-section>
           <evalens-benchmark-summary .state=${state}></evalens-benchmark-summary>
-          ${state.report.checkpoints === undefined ? nothing : html`<evalens-checkpoint-series .checkpoints=${state.report.checkpoints}></evalens-checkpoint-series>`}
           ${benchmark?.outputs.map((output) => {
             switch (output.task) {
               case 'classification':
