@@ -54,9 +54,13 @@ export function runShard(whole: PreparedEvaluation, part: ShardPart): RunShard {
   };
 }
 
-/** The evaluation narrowed to a shard's positions of each benchmark. */
+/**
+ * The evaluation narrowed to a shard's positions of each benchmark. Without gates: they hold for
+ * the whole evaluation, so `runs merge` checks them on the merged results, and a shard's part
+ * of the samples neither passes nor fails them.
+ */
 export function shardPrepared(whole: PreparedEvaluation, shard: RunShard): PreparedEvaluation {
-  return { ...whole, benchmarks: whole.benchmarks.map((b) => shardBenchmark(b, shard)) };
+  return { ...whole, config: { ...whole.config, gates: [] }, benchmarks: whole.benchmarks.map((b) => shardBenchmark(b, shard)) };
 }
 
 function shardBenchmark(bench: PreparedBenchmark, shard: RunShard): PreparedBenchmark {

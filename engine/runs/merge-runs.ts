@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunManifest, RunShard } from '../../shared/run-types';
+import { analyzeAfterEvaluation } from '../analysis/analyze-after-evaluation';
 import type { ResolvedEvalConfig } from '../config/load-config';
 import { EvalensError } from '../errors';
 import { ResultsAggregator } from '../runner/aggregate-results';
@@ -14,6 +15,8 @@ import { validShards } from './shard-check';
 
 /** Bytes of merged records or embeddings gathered before they are written out. */
 const WRITE_BYTES = 4 << 20;
+/** The folder a merge writes its run in: `.merging-<runId>.<pid of the merging process>`, never read as a run. */
+const SCRATCH = /^\.merging-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}\.([0-9]+)$/;
 
 /**
  * `evalens runs merge`: the completed shards of one evaluation (`evalens eval --shard I/N`)
@@ -26,10 +29,13 @@ const WRITE_BYTES = 4 << 20;
  *
  * Streamed: one chunk of each shard's records and a few MiB of output at a time, whatever the
  * number of samples. The run is written in a folder of the store that is not a run id, then
- * renamed to its id at once: a merge killed midway leaves no run, only that folder.
+ * renamed to its id at once: a merge killed midway leaves no run, only that folder, which the
+ * next merge removes. The analysis the config asks for runs there too, before the rename;
+ * `onLog` hears of its failure (the merge itself stands).
  */
-export async function mergeShards(store: RunStore, runIds: readonly string[], now = new Date()): Promise<RunManifest> {
+export async function mergeShards(store: RunStore, runIds: readonly string[], onLog: (message: string) => void = () => undefined, now = new Date()): Promise<RunManifest> {
   const shards = validShards(store, runIds);
+  removeDeadMerges(store);
   const runId = newRunId(now);
   const scratch = path.join(store.root, `.merging-${runId}.${process.pid}`);
   const staging = new RunStore(scratch);
@@ -41,11 +47,31 @@ export async function mergeShards(store: RunStore, runIds: readonly string[], no
     for await (const chunk of reader.chunks()) reader.forEach(chunk, (record) => aggregator.add(record));
     // Gates compare with baselines of the store the run goes into.
     staging.writeResults(aggregator.results(store, runId));
+    await analyzeAfterEvaluation(staging, runId, manifest.config as ResolvedEvalConfig, onLog);
     renameSync(staging.runDir(runId), store.runDir(runId));
     syncDir(store.root);
     return manifest;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Removes the folders of merges killed midway: their process is gone. */
+function removeDeadMerges(store: RunStore): void {
+  if (!existsSync(store.root)) return;
+  for (const name of readdirSync(store.root)) {
+    const pid = SCRATCH.exec(name)?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) rmSync(path.join(store.root, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -140,7 +166,6 @@ interface ParsedRecord {
  * rows, read as far as its records have gone.
  */
 class ShardCursor {
-  readonly manifest: RunManifest;
   readonly shard: RunShard;
   /** Embedding rows of the records read so far. */
   rowsBefore = 0;
@@ -153,9 +178,8 @@ class ShardCursor {
 
   constructor(
     private readonly store: RunStore,
-    manifest: RunManifest,
+    readonly manifest: RunManifest,
   ) {
-    this.manifest = manifest;
     this.shard = manifest.shard!;
     this.reader = store.recordReader(manifest);
     this.chunks = this.reader.chunks();

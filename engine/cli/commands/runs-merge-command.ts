@@ -20,7 +20,7 @@ export function registerMerge(runs: Command, ctx: CliContext): void {
       ctx.setJson(options.json === true);
       const store = new RunStore(options.runsDir ?? DEFAULT_RUNS_DIR);
       reconcileInterruptedRuns(store);
-      const manifest = await mergeShards(store, runIds);
+      const manifest = await mergeShards(store, runIds, (message) => process.stderr.write(`${message}\n`));
       const results = store.readResults(manifest.runId);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ ...runSummaryJson(manifest, results), mergedFrom: manifest.mergedFrom }, null, 2)}\n`);
