@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ExitCode } from '../../engine/cli/exit-codes';
 import { runIntegrationTest } from '../../engine/integration-test/run-integration-test';
 import { definitionSchema, formatIssues } from '../../engine/loader/definition-schema';
-import { evalensSync, readManifest, readRecords, readResults, writeEvalConfig } from '../helpers/eval-runs';
+import { evalensSync, onlyRunId, readManifest, readRecords, readResults, writeEvalConfig } from '../helpers/eval-runs';
 import { MULTILABEL_CONFIG, MULTILABEL_REFERENCE, MULTILABEL_SCRIPT, multilabelRun, multilabelWorkspace } from '../helpers/multilabel-workspace';
 
 /**
@@ -111,4 +111,25 @@ test('a threshold on an output that is not multilabel is a definition error sayi
   });
   assert.ok(!parsed.success);
   assert.deepEqual(formatIssues(parsed.error), ['model.outputs.p.threshold: applies to multilabel outputs only; this output is binary: remove it']);
+});
+
+test('a run stopped halfway and resumed gives the multilabel results of an uninterrupted run, bit for bit', async () => {
+  const { storeDir, runId } = await multilabelRun();
+  const whole = readResults(storeDir, runId);
+  // The encoder throws at sample 60 while MULTILABEL_STOP_AT says so: the run fails there, resumable, its earlier batches committed.
+  const encoder = 'encode: (index, subset) => Float32Array.from(subset.data.x[index]!)';
+  const dir = multilabelWorkspace((s) => s.replace(encoder, "encode: (index, subset) => { if (String(index) === process.env.MULTILABEL_STOP_AT) throw new Error('stopped'); return Float32Array.from(subset.data.x[index]!); }"));
+  const runsDir = path.join(dir, 'runs');
+  const config = writeEvalConfig(dir, 'evalens.eval.json', MULTILABEL_CONFIG);
+  const stopped = evalensSync(['eval', '--config', config, '--runs-dir', runsDir, '--json'], { cwd: dir, env: { MULTILABEL_STOP_AT: '60', EVALENS_COMMIT_EVERY_MS: '0' } });
+  const id = onlyRunId(runsDir)!;
+  const manifest = readManifest(runsDir, id);
+  assert.equal(manifest.status, 'failed', stopped.stdout + stopped.stderr);
+  assert.ok(manifest.checkpoint.records > 0 && manifest.checkpoint.records < 100, `committed ${manifest.checkpoint.records}`);
+
+  const resumed = evalensSync(['resume', id, '--runs-dir', runsDir, '--json'], { cwd: dir });
+  assert.equal(readManifest(runsDir, id).status, 'completed', resumed.stdout + resumed.stderr);
+  const results = readResults(runsDir, id);
+  assert.deepEqual(results.benchmarks[0]!.outputs.topics, whole.benchmarks[0]!.outputs.topics);
+  assert.equal(results.overallScore, whole.overallScore);
 });
