@@ -88,10 +88,11 @@ export function classificationScorer(
   predictedA: Int32Array,
   predictedB: Int32Array,
 ): PairedScorer {
-  const confusion = [new Float64Array(classes * classes), new Float64Array(classes * classes)];
-  // Each run against its own labels: a label corrected between runs counts for the run that has it.
-  const truth = [truthA, truthB];
-  const predicted = [predictedA, predictedB];
+  const confusionA = new Float64Array(classes * classes);
+  const confusionB = new Float64Array(classes * classes);
+  // Each run against its own labels (a label corrected between runs counts for the run that has it), as a confusion cell per sample.
+  const cellA = Int32Array.from(truthA, (t, i) => t * classes + predictedA[i]!);
+  const cellB = Int32Array.from(truthB, (t, i) => t * classes + predictedB[i]!);
   const scoresOf = (counts: Float64Array, total: number, out: Float64Array) => {
     let correct = 0;
     let f1Sum = 0;
@@ -115,20 +116,18 @@ export function classificationScorer(
     output,
     metrics: ['accuracy', task === 'classification' ? 'f1_macro' : 'f1'],
     score(weights, a, b) {
+      confusionA.fill(0);
+      confusionB.fill(0);
       let total = 0;
-      for (const run of [0, 1]) {
-        const counts = confusion[run]!;
-        const labels = truth[run]!;
-        const guesses = predicted[run]!;
-        counts.fill(0);
-        for (let i = 0; i < weights.length; i++) {
-          const w = weights[i]!;
-          if (w !== 0) counts[labels[i]! * classes + guesses[i]!]! += w;
-        }
+      for (let i = 0; i < weights.length; i++) {
+        const w = weights[i]!;
+        if (w === 0) continue;
+        total += w;
+        confusionA[cellA[i]!]! += w;
+        confusionB[cellB[i]!]! += w;
       }
-      for (let i = 0; i < weights.length; i++) total += weights[i]!;
-      scoresOf(confusion[0]!, total, a);
-      scoresOf(confusion[1]!, total, b);
+      scoresOf(confusionA, total, a);
+      scoresOf(confusionB, total, b);
     },
   };
 }
