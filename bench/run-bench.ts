@@ -14,6 +14,10 @@
  *              scrolling it; goals: first render < 1 s, sort < 200 ms.
  *  analysis    exact cosine neighbours (k = 5) and PCA of 100k × 64 embeddings, beside a plain
  *              loop; peak RSS at 10k and 100k rows (bench/analysis-bench.ts). Goals: 10 s, 2 s, flat.
+ *  reuse       `evalens eval` on digits_cnn_big.onnx, then `eval --reuse` of that run: the speed-up
+ *              of re-scoring without inference (bench/rescoring-bench.ts). --rescore-samples N (5000).
+ *  series      three checkpoints of digits_cnn_big.onnx as one checkpoint series against three
+ *              runs, same --rescore-samples (bench/rescoring-bench.ts).
  *  crash       the crash test in its long mode (30 kills), as the last section.
  *
  * Options: --samples N (20000) --rounds N (3) --batch N (64) --memory 10000,100000
@@ -36,8 +40,9 @@ import { RunStore } from '../engine/runs/run-store';
 import { largeDigitsRun } from '../test/helpers/report-fixtures';
 import { webviewBench } from './webview-bench';
 import { analysisBench } from './analysis-bench';
+import { reuseBench, seriesBench } from './rescoring-bench';
 
-const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'analysis', 'crash'] as const;
+const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'analysis', 'reuse', 'series', 'crash'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: options } = parseArgs({
@@ -47,6 +52,7 @@ const { values: options } = parseArgs({
     batch: { type: 'string', default: '64' },
     memory: { type: 'string', default: '10000,100000' },
     kills: { type: 'string', default: '30' },
+    'rescore-samples': { type: 'string', default: '5000' },
     only: { type: 'string', multiple: true },
     skip: { type: 'string', multiple: true },
     out: { type: 'string' },
@@ -456,6 +462,17 @@ async function crash(dir: string): Promise<void> {
   figures.crash = summary;
 }
 
+/** A section of bench/rescoring-bench.ts on the bench's digits_cnn_big integration. */
+function rescoring(section: typeof reuseBench): (dir: string) => Promise<void> {
+  return async (dir) => {
+    const samples = int('rescore-samples');
+    log(`\n== rescoring: ${fmt(samples)} samples of digits_cnn_big.onnx, batch ${int('batch')}, ${int('rounds')} rounds`);
+    const result = section({ dir, integration: INTEGRATION, model: MODEL, samples, rounds: int('rounds'), batchSize: int('batch') });
+    rows.push(...result.rows);
+    Object.assign(figures, { [result.rows[0]!.section]: result.figures });
+  };
+}
+
 /** 1-minute load average: how busy the machine was while measuring. */
 function loadAverage(): string {
   return loadavg()[0]!.toFixed(2);
@@ -482,6 +499,8 @@ async function main(): Promise<void> {
       ['memory', memory],
       ['report', report],
       ['analysis', analysis],
+      ['reuse', rescoring(reuseBench)],
+      ['series', rescoring(seriesBench)],
       ['crash', crash],
     ] as const) {
       if (!wanted(section)) continue;

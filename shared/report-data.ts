@@ -265,6 +265,13 @@ export type ReportAnalysis = z.infer<typeof reportAnalysisSchema>;
 /** Samples of a group of equal inputs the report names; the rest are counted. */
 export const REPORT_GROUP_SAMPLES = 20;
 
+export const checkpointScoresSchema = z.object({
+  name: z.string(),
+  overallScore: z.number().nullable(),
+  benchmarks: z.array(z.object({ name: z.string(), overallScore: z.number().nullable() })),
+});
+export type CheckpointScores = z.infer<typeof checkpointScoresSchema>;
+
 export const reportDataSchema = z.object({
   run: runSummarySchema,
   configuration: z.object({
@@ -284,6 +291,8 @@ export const reportDataSchema = z.object({
   analysis: reportAnalysisSchema.optional(),
   /** A cross-validation run's result (`evalens cv`): what its report shows instead of benchmarks and samples. */
   crossValidation: crossValidationSchema.optional(),
+  /** A checkpoint series: each checkpoint's overall score and its benchmarks', in natural order (the rest of the report is the last checkpoint's). */
+  checkpoints: z.array(checkpointScoresSchema).optional(),
 });
 export type ReportData = z.infer<typeof reportDataSchema>;
 

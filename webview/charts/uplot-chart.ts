@@ -25,6 +25,8 @@ export interface ChartSpec {
   yRange?: [number, number];
   /** A dashed y = x line (ROC's chance line, the perfect-prediction diagonal). */
   diagonal?: boolean;
+  /** x holds positions 1, 2, … (checkpoints of a series): ticks on whole numbers only. */
+  ordinalX?: boolean;
   /** What a screen reader hears for the canvas. */
   description: string;
 }
@@ -163,7 +165,7 @@ export class ChartElement extends LitElement {
         x: { time: false, range: bars ? undefined : range(spec.xRange) },
         y: { range: range(spec.yRange) },
       },
-      axes: [axis(spec.xLabel), axis(spec.yLabel)],
+      axes: [spec.ordinalX ? { ...axis(spec.xLabel), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : axis(spec.xLabel), axis(spec.yLabel)],
       series: bars ? [{}, ...series] : [{}, ...facetSeries],
     } as uPlot.Options;
   }

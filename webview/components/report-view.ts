@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import type { ReportState } from '../state/report-state';
 import './benchmark-summary';
+import './checkpoint-series';
 import './classification-output';
 import './compare-section';
 import './cross-validation-section';
@@ -42,6 +43,7 @@ export class ReportViewElement extends StateElement<ReportState> {
         : html`<evalens-report-header .state=${state}></evalens-report-header>
           <evalens-compare-section .state=${state}></evalens-compare-section>
           <evalens-benchmark-summary .state=${state}></evalens-benchmark-summary>
+          ${state.report.checkpoints === undefined ? nothing : html`<evalens-checkpoint-series .checkpoints=${state.report.checkpoints}></evalens-checkpoint-series>`}
           ${benchmark?.outputs.map((output) => {
             switch (output.task) {
               case 'classification':
