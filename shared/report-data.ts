@@ -305,7 +305,14 @@ export const flippedSampleSchema = z.object({
   predictedB: z.string().nullable(),
 });
 
-export const metricDeltaSchema = z.object({ metric: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() });
+export const metricDeltaSchema = z.object({
+  metric: z.string(),
+  a: z.number().nullable(),
+  b: z.number().nullable(),
+  delta: z.number().nullable(),
+  /** A loss or error (built in, or one of the integration's losses): a positive delta is a worse run. */
+  lowerIsBetter: z.boolean().optional(),
+});
 export type MetricDelta = z.infer<typeof metricDeltaSchema>;
 
 /** McNemar's exact test: of the paired samples, `b` right in A only, `c` right in B only; p two-sided. */

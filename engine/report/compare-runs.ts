@@ -1,3 +1,4 @@
+import { lowerIsBetter } from '../../shared/metric-direction';
 import type { Comparison, DeltaInterval, McNemar, MetricDelta } from '../../shared/report-data';
 import type { BenchmarkResult, RunManifest, SampleRecord } from '../../shared/run-types';
 import type { RunStore } from '../runs/run-store';
@@ -40,8 +41,9 @@ export async function compareRuns(store: RunStore, a: RunManifest, b: RunManifes
   // Right and wrong are read from the first classification output both runs bind alike: the headline one.
   const output = sharedClassifier(a, b);
   const regression = sharedOutput(a, b, (task) => task === 'regression');
-  const verdictsA = await verdicts(store, a, output, regression, common);
-  const verdictsB = await verdicts(store, b, output, regression, common);
+  const losses = new Set<string>();
+  const verdictsA = await verdicts(store, a, output, regression, common, losses);
+  const verdictsB = await verdicts(store, b, output, regression, common, losses);
   const notes: string[] = [];
   if (output === undefined) {
     notes.push(
@@ -78,7 +80,7 @@ export async function compareRuns(store: RunStore, a: RunManifest, b: RunManifes
         name,
         paired: pairs.length,
         unpaired: inA.size - pairs.length + (inB.size - pairs.length),
-        metrics: metricDeltas(benchA, benchB),
+        metrics: metricDeltas(benchA, benchB, losses),
         perClass: classDeltas(a, b, benchA, benchB),
         rightToWrong,
         wrongToRight,
@@ -150,12 +152,20 @@ function sharedOutput(a: RunManifest, b: RunManifest, wanted: (task: PredictionO
 }
 
 /** Per benchmark, each sample's verdict keyed by index and input hash. */
-async function verdicts(store: RunStore, manifest: RunManifest, output: PredictionOutput | undefined, regression: PredictionOutput | undefined, benchmarks: readonly string[]): Promise<Map<string, Map<string, Verdict>>> {
+async function verdicts(
+  store: RunStore,
+  manifest: RunManifest,
+  output: PredictionOutput | undefined,
+  regression: PredictionOutput | undefined,
+  benchmarks: readonly string[],
+  losses: Set<string>,
+): Promise<Map<string, Map<string, Verdict>>> {
   const byBenchmark = new Map(benchmarks.map((name) => [name, new Map<string, Verdict>()]));
   // Labels as this run names them, so a renamed class shows each run's name.
   const named = output === undefined ? undefined : predictionOutputsOfBinding(manifest.outputs).find((o) => o.name === output.name);
   const reader = store.recordReader(manifest);
   const visit = (record: SampleRecord) => {
+    for (const loss in record.losses) losses.add(loss);
     const verdict = verdictOf(record, named);
     if (regression !== undefined) addErrors(verdict, record, regression);
     byBenchmark.get(record.benchmark)?.set(`${record.index}:${record.inputHash}`, verdict);
@@ -191,11 +201,13 @@ function addErrors(verdict: Verdict, record: SampleRecord, output: PredictionOut
   verdict.squaredErrors = errors.map((e) => e * e);
 }
 
-/** Every scalar metric both benchmarks report, in a's order. */
-function metricDeltas(a: BenchmarkResult | undefined, b: BenchmarkResult | undefined): MetricDelta[] {
+/** Every scalar metric both benchmarks report, in a's order; losses and errors marked (the integration's `losses` as recorded). */
+function metricDeltas(a: BenchmarkResult | undefined, b: BenchmarkResult | undefined, losses: ReadonlySet<string>): MetricDelta[] {
   if (a === undefined || b === undefined) return [];
   const inB = scalarMetrics(b);
-  return [...scalarMetrics(a)].filter(([metric]) => inB.has(metric)).map(([metric, value]) => delta(metric, value, inB.get(metric)!));
+  return [...scalarMetrics(a)]
+    .filter(([metric]) => inB.has(metric))
+    .map(([metric, value]) => ({ ...delta(metric, value, inB.get(metric)!), ...(lowerIsBetter(metric, losses) ? { lowerIsBetter: true } : {}) }));
 }
 
 /** Precision, recall and F1 of each class both runs score, per classification or binary output both bind alike. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { BenchmarkResult, RunManifest } from '../../shared/run-types';
 import { closestName } from '../config/closest-name';
 import { EvalensError } from '../errors';
-import { lowerIsBetter } from '../metrics/direction';
+import { lowerIsBetter } from '../../shared/metric-direction';
 import type { RunStore } from '../runs/run-store';
 import { scalarMetrics } from './export-run';
 
@@ -41,7 +41,7 @@ export interface LeaderboardOptions {
 
 /**
  * The completed evaluation runs of a store ranked by one metric on one benchmark, best first
- * (higher is better but for losses and errors: engine/metrics/direction.ts). Equal values
+ * (higher is better but for losses and errors: shared/metric-direction.ts). Equal values
  * share a rank and keep the older run first. `overall_score` is the benchmark's overall score;
  * a non-headline output's metric is named `output.metric`, as in the run's exports.
  */

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Comparison, ReportData } from '../../shared/report-data';
+import { formatScore } from '../../webview/format';
 import { comparisonFixture } from './comparison-fixture';
 import { binaryReport, digitsReport, regressionReport, reportOf, sampleErrorReport, textReport } from './fixtures';
 import { MULTILABEL_REFERENCE, multilabelRun } from '../helpers/multilabel-workspace';
@@ -349,6 +350,45 @@ test('a comparison shows metric deltas with their sign in words, and the flipped
   assert.equal(await section.locator('table[data-table="right-to-wrong"]').first().locator('tbody tr').count(), Math.min(100, test0.rightToWrong.length));
   assert.equal(await section.locator('table[data-table="wrong-to-right"]').first().locator('tbody tr').count(), Math.min(100, test0.wrongToRight.length));
   assert.ok(test0.rightToWrong.length > 0 && test0.wrongToRight.length > 0);
+  // log_loss rose: a worse run, whatever the sign says.
+  const logLoss = test0.metrics.find((m) => m.metric === 'log_loss')!;
+  assert.ok(logLoss.delta! > 0);
+  assert.equal(await section.locator(`table[data-table="deltas"] td[data-delta="${logLoss.delta}"]`).first().getAttribute('class'), 'negative');
+  // So did the integration's own loss, cross_entropy: marked as a loss by the comparison, red too.
+  const crossEntropy = test0.metrics.find((m) => m.metric === 'cross_entropy')!;
+  assert.deepEqual([crossEntropy.lowerIsBetter, crossEntropy.delta! > 0], [true, true]);
+  const row = section.locator('table[data-table="deltas"] tr', { hasText: 'cross_entropy' }).first();
+  assert.equal(await row.locator('td').last().getAttribute('class'), 'negative');
+  await view.close();
+});
+
+test('a comparison says whether the difference is more than chance: McNemar in words and figures, and the delta intervals', async () => {
+  const view = await reportView(comparison.report);
+  await view.send({ type: 'comparison', data: comparison.comparison });
+  const section = view.page.locator('evalens-compare-section section');
+  await section.waitFor();
+  const { benchmarks, bootstrap } = comparison.comparison;
+  assert.equal(await section.locator('[data-figure="significance"]').count(), benchmarks.length);
+  for (const [k, bench] of benchmarks.entries()) {
+    const m = bench.mcnemar!;
+    const block = section.locator('[data-figure="significance"]').nth(k);
+    // The CNN (A) against nearest centroids (B): B right on more of the samples they disagree on.
+    assert.ok(m.c > m.b && m.b + m.c === bench.rightToWrong.length + bench.wrongToRight.length);
+    const p = m.pValue < 0.0001 ? 'p < 0.0001' : `p = ${m.pValue.toPrecision(2)}`;
+    assert.equal(
+      await block.locator('[data-figure="mcnemar"]').innerText(),
+      `B is right on ${m.c} samples A got wrong and wrong on ${m.b} it got right: ${p}, ${m.pValue < 0.05 ? 'unlikely to be chance alone (below 0.05), so B is more often right on these data' : 'could be chance (not below 0.05): no clear evidence that either run is more often right'}.`,
+    );
+    assert.match(await block.innerText(), new RegExp(`b = ${m.b} \\(right in A only\\),\\s+c = ${m.c} \\(right in B only\\), two-sided ${p.replace('<', '\\<')}`));
+    const rows = block.locator('table[data-table="intervals"] tbody tr');
+    assert.equal(await rows.count(), bench.intervals!.length);
+    for (const [r, x] of bench.intervals!.entries()) {
+      const cells = await rows.nth(r).locator('th, td').allInnerTexts();
+      const signed = (v: number) => (v === 0 ? '±0' : `${v > 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`);
+      assert.deepEqual(cells, [`${x.output} · ${x.metric}`, formatScore(x.a), formatScore(x.b), signed(x.delta), `[${signed(x.low)}, ${signed(x.high)}]`]);
+    }
+    assert.match(await block.innerText(), new RegExp(`Paired bootstrap: ${bootstrap!.resamples.toLocaleString('en-US')} resamples of the paired samples, seed ${bootstrap!.seed}, percentile interval`));
+  }
   await view.close();
 });
 

@@ -88,7 +88,13 @@ for (const theme of THEMES) {
     fullPage: false,
     prepare: async (view) => view.page.evaluate(`document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-insights').scrollIntoView()`),
   });
-  await shoot('report-compare', 'report', theme, [{ type: 'report', data: comparison.report }, { type: 'comparison', data: comparison.comparison }], { ...report, height: 1400, fullPage: false });
+  // The comparison from its heading: McNemar's verdict, the delta intervals, the deltas and the flipped samples.
+  await shoot('report-compare', 'report', theme, [{ type: 'report', data: comparison.report }, { type: 'comparison', data: comparison.comparison }], {
+    ...report,
+    height: 1400,
+    fullPage: false,
+    prepare: async (view) => view.page.evaluate(`document.querySelector('evalens-report-view').shadowRoot.querySelector('evalens-compare-section').scrollIntoView()`),
+  });
 }
 await browser.close();
 }
