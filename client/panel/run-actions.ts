@@ -6,6 +6,8 @@ import type { ExportFormat, RunAction, WebviewMessage } from '../../shared/webvi
 import type { ResolvedEvalConfig } from '../../engine/config/load-config';
 import type { RunStore } from '../../engine/runs/run-store';
 import { isInterrupted } from '../../engine/runner/run-queue';
+import { DEFAULT_DELETE_WAIT_MS, deleteRunSafely } from '../../engine/runner/delete-run';
+import { isEvalensError } from '../../engine/errors';
 import type { EvalensContext } from '../context';
 import { cliErrorMessage, runEngineCli } from '../engine-cli';
 import { pickRun } from '../runs/run-picker';
@@ -64,27 +66,32 @@ export async function runAction(parts: ActionParts, message: RunActionMessage): 
 }
 
 /**
- * Deletes a run after a modal confirmation that says what is lost. A run being evaluated is
- * refused: its runner would go on writing into a folder that is gone.
+ * Deletes a run after a modal confirmation that says what is lost. A run being evaluated (here
+ * or by another process) is cancelled first and deleted once its runner has stopped; one that
+ * does not stop in time is kept, and the error says why.
  */
 export async function deleteRun(ctx: EvalensContext, store: RunStore, m: RunManifest, deleted: () => void = () => undefined): Promise<void> {
   const evaluator = liveEvaluator(ctx, m);
-  if (evaluator !== undefined) {
-    void vscode.window.showWarningMessage(`Run "${m.name}" (${m.runId}) is being evaluated ${evaluator}: cancel it first, then delete it.`);
-    return;
-  }
   const { done, total } = runProgress(m);
   const remove = 'Delete';
   const answer = await vscode.window.showWarningMessage(
     `Delete run "${m.name}" (${m.runId}, ${m.status})?`,
     {
       modal: true,
-      detail: `Its ${done} of ${total} evaluated samples' records, their embeddings and the run's results and report are removed from ${store.root}. This cannot be undone; export the run first to keep them.`,
+      detail: `${evaluator === undefined ? '' : `It is being evaluated ${evaluator}: it is cancelled first, and deleted once it has stopped. `}Its ${done} of ${total} evaluated samples' records, their embeddings and the run's results and report are removed from ${store.root}. This cannot be undone; export the run first to keep them.`,
     },
     remove,
   );
   if (answer !== remove) return;
-  store.delete(m.runId);
+  const removeRun = () => deleteRunSafely(store, m.runId, { requester: `VS Code (pid ${process.pid})`, waitMs: DEFAULT_DELETE_WAIT_MS });
+  try {
+    await (evaluator === undefined ? removeRun() : vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cancelling run "${m.name}" to delete it…` }, removeRun));
+  } catch (error) {
+    if (!isEvalensError(error)) throw error;
+    void vscode.window.showErrorMessage(error.message);
+    ctx.runsDidChange();
+    return;
+  }
   deleted();
   ctx.runsDidChange();
   ctx.log(`deleted run ${m.runId} (${m.name})`);

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { drainQueue } from '../../engine/runner/run-queue';
-import type { RunManifest } from '../../shared/run-types';
+import type { RunStore } from '../../engine/runs/run-store';
 import type { EvalensContext } from '../context';
 import { cliErrorMessage, runEngineCli } from '../engine-cli';
 import type { EvaluationStatusBar } from '../status-bar';
+import { followUntilEnd } from './follow-until-end';
 
 /**
  * Runs an evaluation from VS Code: the CLI child validates and queues it (that loads user
@@ -55,37 +56,55 @@ export class EvaluationRunner {
     const settings = this.ctx.settings(scope);
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Evalens run ${runId}`, cancellable: true }, async (progress, token) => {
       let last = 0;
-      token.onCancellationRequested(() => this.ctx.active.get(runId)?.cancel());
-      await drainQueue(store, {
-        concurrency: settings.queueConcurrency,
-        until: runId,
-        force,
-        onStart: (m, run) => {
-          this.ctx.setActive(m.runId, run);
-          this.ctx.log(`started run ${m.runId} (${m.name})`);
-          void run.done.finally(() => {
-            this.ctx.setActive(m.runId, undefined);
-            this.ctx.runsDidChange();
-          });
+      const followed = followUntilEnd(
+        runId,
+        (onStart) =>
+          drainQueue(store, {
+            concurrency: settings.queueConcurrency,
+            until: runId,
+            force,
+            onStart: (m, run) => {
+              onStart(m, run);
+              this.ctx.setActive(m.runId, run);
+              this.ctx.log(`started run ${m.runId} (${m.name})`);
+              void run.done.finally(() => {
+                this.ctx.setActive(m.runId, undefined);
+                this.ctx.runsDidChange();
+              });
+            },
+            onProgress: (id, p) => {
+              this.statusBar.show(id, p);
+              this.ctx.reportProgress(id, p);
+              if (id !== runId) return;
+              const percent = p.total === 0 ? 100 : (100 * p.done) / p.total;
+              progress.report({ increment: percent - last, message: `${p.benchmark}: ${p.done}/${p.total} samples · ${p.samplesPerSecond.toFixed(0)} samples/s` });
+              last = percent;
+            },
+            onLog: (id, line) => this.ctx.output.appendLine(`[${id}] ${line}`),
+            onDeleted: (id) => this.ctx.log(`run ${id} was deleted while it ran; the queue goes on`),
+            onWaiting: (holder) => progress.report({ message: holder === process.pid ? 'queued behind the runs this window is evaluating' : `waiting for process ${holder}, which is running the queue` }),
+          }),
+        // Not started here (queued, or run by another process): whichever runner runs it takes the request.
+        () => {
+          if (store.exists(runId)) store.requestCancel(runId, `asked from VS Code (pid ${process.pid})`);
         },
-        onProgress: (id, p) => {
-          this.statusBar.show(id, p);
-          this.ctx.reportProgress(id, p);
-          if (id !== runId) return;
-          const percent = p.total === 0 ? 100 : (100 * p.done) / p.total;
-          progress.report({ increment: percent - last, message: `${p.benchmark}: ${p.done}/${p.total} samples · ${p.samplesPerSecond.toFixed(0)} samples/s` });
-          last = percent;
-        },
-        onLog: (id, line) => this.ctx.output.appendLine(`[${id}] ${line}`),
-        onWaiting: (holder) => progress.report({ message: `waiting for process ${holder}, which is running the queue` }),
-      });
+      );
+      // Other runs of the drain may go on after this one: their failure is logged, not this run's.
+      followed.drained.catch((error: unknown) => this.ctx.log(`the queue stopped: ${error instanceof Error ? error.message : String(error)}`));
+      token.onCancellationRequested(() => followed.cancel());
+      await followed.ended;
     });
     this.statusBar.hide();
-    this.report(store.read(runId));
+    this.report(runId, store);
   }
 
-  private report(manifest: RunManifest): void {
-    const results = this.ctx.store().readResults(manifest.runId);
+  private report(runId: string, store: RunStore): void {
+    if (!store.exists(runId)) {
+      void vscode.window.showWarningMessage(`Evalens run ${runId} was deleted while it was being evaluated or waited in the queue (Delete in the Evaluations view, or evalens runs delete).`);
+      return;
+    }
+    const manifest = store.read(runId);
+    const results = store.readResults(manifest.runId);
     if (manifest.status === 'completed') {
       const failedGates = results?.gates.filter((g) => !g.passed) ?? [];
       const score = results?.overallScore;

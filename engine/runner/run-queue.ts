@@ -22,6 +22,8 @@ export interface DrainOptions {
   until?: string;
   /** Resume `until` even though its model or script changed. */
   force?: boolean;
+  /** The runner bundle (tests that drain in their own process name dist/worker.js). */
+  workerPath?: string;
   onStart?: (manifest: RunManifest, run: SupervisedRun) => void;
   onProgress?: (runId: string, progress: RunProgress) => void;
   onLog?: (runId: string, line: string) => void;
@@ -95,6 +97,7 @@ function start(store: RunStore, manifest: RunManifest, options: DrainOptions, ac
   const run = superviseRun(store, manifest.runId, {
     force: options.force === true && manifest.runId === options.until,
     memoryLimitMb: options.memoryLimitMb ?? config.memoryLimitMb ?? 4096,
+    ...(options.workerPath === undefined ? {} : { workerPath: options.workerPath }),
     onProgress: (p) => options.onProgress?.(manifest.runId, p),
     onLog: (line) => options.onLog?.(manifest.runId, line),
   });

@@ -37,6 +37,23 @@ function addBrokenScript(dir: string): void {
   writeFileSync(path.join(dir, 'broken.integration.ts'), script.replace('mean_intensity: values.reduce((a, b) => a + b, 0) / values.length,', 'stats: { mean: values.reduce((a, b) => a + b, 0) / values.length },'));
 }
 
+/** A finished run's progress notification has closed: no notification with a Cancel button stays beside "completed". */
+async function noProgressLeft(wb: Workbench): Promise<void> {
+  const progress = wb.page.locator('.notification-toast, .notifications-center .notification-list-item', { has: wb.page.locator('.monaco-button', { hasText: /^Cancel$/ }) });
+  await waitForAsync(async () => (await progress.count()) === 0, 10_000, async () => `a progress notification stayed open: ${(await progress.allInnerTexts()).join(' | ')}`);
+  // ...and none comes back (a second one opened for the same run by a resume or the queue).
+  await wb.page.waitForTimeout(2_000);
+  assert.deepEqual(await progress.allInnerTexts(), []);
+}
+
+async function waitForAsync(condition: () => Promise<boolean>, timeout: number, message: () => Promise<string>): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(await message());
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const runsOf = (dir: string) => (existsSync(path.join(dir, '.evalens', 'runs')) ? readdirSync(path.join(dir, '.evalens', 'runs')).filter((n) => /^\d{8}-/.test(n)) : []);
 
 test('trusted workspace: diagnostics, integration test in the Test Explorer, evaluate, cancel and resume', { timeout: 600_000 }, async (t) => {
@@ -72,6 +89,7 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     await wb.pick('evalens.eval.json');
     await wb.acceptQuickInput('Evaluate which benchmarks?');
     await wb.notification(/completed: overall score/, 180_000);
+    await noProgressLeft(wb);
     await wb.screenshot(shot('3-evaluation-completed'));
     assert.equal(runsOf(dir).length, 1);
 
@@ -102,6 +120,7 @@ test('trusted workspace: diagnostics, integration test in the Test Explorer, eva
     const manifestFile = path.join(dir, '.evalens', 'runs', slow.runId, 'manifest.json');
     await waitFor(() => JSON.parse(readFileSync(manifestFile, 'utf8')).status === 'completed', 240_000, () => `run ${slow.runId} did not complete after resume`);
     await wb.notification(new RegExp(`run ${slow.runId} completed`), 30_000);
+    await noProgressLeft(wb);
     await wb.screenshot(shot('6-resumed'));
     const resumed = JSON.parse(readFileSync(manifestFile, 'utf8'));
     assert.equal(resumed.checkpoint.records, 1257);
