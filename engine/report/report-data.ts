@@ -365,7 +365,7 @@ class BenchmarkBuilder {
           perLabel: perLabelRows(result, labels),
           roc: curves.map((c) => c.roc),
           precisionRecall: curves.map((c) => c.precisionRecall),
-          columns: definedKeys({ predicted: columnOf(`${o}.predicted_classes`), truth: columnOf(`${o}.true_classes`) }),
+          columns: definedKeys({ predicted: columnOf(`${o}.predicted_classes`), truth: columnOf(`${o}.true_classes`), correct: columnOf(`${o}.correct`) }),
         };
       }
     }

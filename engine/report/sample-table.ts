@@ -184,6 +184,8 @@ function predictionColumns(output: PredictionOutput, shape: RecordShape): Column
         columns.push(
           { name: `${o}.true_classes`, type: 'string', role: 'truth', label: `${o} true classes`, output: o },
           { name: `${o}.true_labels`, type: 'string', role: 'truthLabel', label: `${o} truth`, output: o },
+          // Right when the predicted labels are exactly the true ones (what subset_accuracy counts).
+          { name: `${o}.correct`, type: 'boolean', role: 'correct', label: `${o} exact match`, output: o },
         );
       }
       return {
@@ -195,7 +197,7 @@ function predictionColumns(output: PredictionOutput, shape: RecordShape): Column
           if (hasTruth) {
             const truth = truthOf(r);
             const actual = truth === undefined ? undefined : trueClasses(truth);
-            cells.push(joinClasses(actual), joinLabels(actual));
+            cells.push(joinClasses(actual), joinLabels(actual), actual === undefined || predicted === undefined ? null : joinClasses(actual) === joinClasses(predicted));
           }
           return cells;
         },

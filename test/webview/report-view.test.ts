@@ -333,6 +333,9 @@ test('multilabel: the headline metrics and every label at its threshold, as scik
   assert.equal(await section.locator('evalens-chart').first().locator('.legend li').count(), reference.labels.length);
   const summary = view.page.locator('evalens-benchmark-summary table[data-table="metrics"]');
   assert.match(await summary.innerText(), /subset_accuracy\s+0\.4400\b/);
+  // The outcome filter keeps the exact matches: the samples subset_accuracy counts.
+  await view.page.locator('evalens-sample-table select[data-filter="correctness"]').selectOption('right');
+  assert.match(await view.page.locator('evalens-sample-table [data-figure="shown"]').innerText(), new RegExp(`^${Math.round(metrics.subset_accuracy! * reference.scores.length)} of ${reference.scores.length} samples`));
   assert.deepEqual(view.console.filter((l) => l.startsWith('error') || l.startsWith('pageerror')), []);
   await view.close();
 });

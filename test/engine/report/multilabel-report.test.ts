@@ -34,7 +34,10 @@ test('report data: a per-label row for each label, as scikit-learn reports it at
   assert.equal(output.task, 'multilabel');
   if (output.task !== 'multilabel') return;
   assert.deepEqual(output.labels, reference.labels);
-  assert.deepEqual(output.columns, { predicted: 'topics.predicted_classes', truth: 'topics.true_classes' });
+  assert.deepEqual(output.columns, { predicted: 'topics.predicted_classes', truth: 'topics.true_classes', correct: 'topics.correct' });
+  // The exact matches are the samples subset_accuracy counts.
+  const correct = data.benchmarks[0]!.table.values[data.benchmarks[0]!.table.columns.findIndex((c) => c.key === 'topics.correct')]!;
+  assert.equal(correct.filter((c) => c === true).length, Math.round(metrics.subset_accuracy! * reference.scores.length));
   output.perLabel.forEach((row, j) => {
     const expected = metrics.per_label[j]!;
     assert.equal(row.label, reference.labels[j]);

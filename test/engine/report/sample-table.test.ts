@@ -63,6 +63,7 @@ test('regression keeps raw values, one column per value; multilabel lists the cl
   assert.equal(row!['tags.predicted_classes'], '0|2');
   assert.equal(row!['tags.predicted_labels'], 'a|c');
   assert.equal(row!['tags.true_labels'], 'a');
+  assert.equal(row!['tags.correct'], false, 'label 2 predicted too: not an exact match');
 });
 
 test('metadata keeps its types, a key of changing type becomes text, an errored sample gets nulls', async () => {
