@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXAMPLE_SCRIPT, ROOT } from '../helpers/paths';
@@ -32,8 +32,10 @@ test('npm pack: the CLI bundles, the schema, the readme and license, nothing els
   );
 });
 
-test('npm install -g of the packed CLI (--ignore-scripts): evalens tests and evaluates the example', { timeout: 300_000 }, () => {
+test('npm install -g of the packed CLI (--ignore-scripts): evalens tests and evaluates the example', { timeout: 300_000 }, (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'evalens-npm-'));
+  // The install holds all of onnxruntime-node's platforms: 300 MB.
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const packed = npm(['pack', '--pack-destination', dir], { cwd: ROOT });
   assert.equal(packed.status, 0, packed.output);
   const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -1,8 +1,8 @@
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
@@ -44,6 +44,8 @@ before(() => {
   assert.equal(result.status, 0, result.stderr);
   console.log(`# packaged ${TARGETS.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
+// 140 MB of packages.
+after(() => rmSync(outDir, { recursive: true, force: true }));
 
 const vsixOf = (target: string) => path.join(outDir, `evalens-${version}-${target}.vsix`);
 const load = async (target: string) => JSZip.loadAsync(readFileSync(vsixOf(target)));
@@ -113,10 +115,11 @@ for (const target of TARGETS) {
   });
 }
 
-test('the package for this machine runs the example: esbuild loads the script, onnxruntime runs the model, from the package alone', { skip: TARGETS.includes(`${process.platform}-${process.arch}`) ? false : `no package for ${process.platform}-${process.arch}` }, async () => {
+test('the package for this machine runs the example: esbuild loads the script, onnxruntime runs the model, from the package alone', { skip: TARGETS.includes(`${process.platform}-${process.arch}`) ? false : `no package for ${process.platform}-${process.arch}` }, async (t) => {
   const zip = await load(`${process.platform}-${process.arch}`);
   // Outside this repository, so nothing resolves from its node_modules.
   const dir = mkdtempSync(path.join(tmpdir(), 'evalens-vsix-unpacked-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const file of Object.values(zip.files)) {
     if (file.dir) continue;
     const to = path.join(dir, file.name);
