@@ -80,6 +80,12 @@ const COMMANDS: Record<string, Command> = {
     if (manifest !== undefined) await runAction(panel.actions, { type: 'runAction', action: 'compare', runId: manifest.runId });
   },
 
+  'evalens.crossValidate': async ({ ctx, panel }, arg) => {
+    if (!(await requireTrust('cross-validate'))) return;
+    const config = await pickConfig(ctx, uriOf(arg));
+    if (config !== undefined) await crossValidate(ctx, panel, config);
+  },
+
   'evalens.refreshRuns': ({ panel }) => panel.view.refresh(),
 
   'evalens.exportRunResults': async ({ ctx }, arg) => {

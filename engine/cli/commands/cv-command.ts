@@ -22,15 +22,13 @@ export const registerCvCommand: RegisterCommand = (program, ctx) => {
     .option('--folds-file <file>', "the folds to use instead: JSON array of test-index arrays (sample indices of the benchmark's subset), or an object with them as cv_test_folds")
     .option('--latent <name>', "latent output whose embeddings are the features (default: the first bound as 'latent')")
     .option('--runs-dir <dir>', 'run store (default: .evalens/runs beside the config)')
-    .option('--json', 'print the result (cross-validation.json) as JSON')
+    .option('--json', 'print the result (cross-validation.json) as JSON on stdout (progress stays on stderr)')
     .action(async (options: { config: string; benchmark?: string; folds?: number; seed: number; foldsFile?: string; latent?: string; runsDir?: string; json?: boolean }) => {
       ctx.setJson(options.json === true);
       const store = new RunStore(options.runsDir ?? path.join(path.dirname(path.resolve(options.config)), DEFAULT_RUNS_DIR));
-      const quiet = options.json === true;
-      const view = progressView(quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines');
-      const say = (line: string) => {
-        if (!quiet) process.stderr.write(`${line}\n`);
-      };
+      // Progress goes to stderr with --json too (lines, not a bar): the extension reads it for its notification.
+      const view = progressView(process.stderr.isTTY && options.json !== true ? 'bar' : 'lines');
+      const say = (line: string) => process.stderr.write(`${line}\n`);
       let evaluation: SupervisedRun | undefined;
       let interrupts = 0;
       const onSigint = () => {
