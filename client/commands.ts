@@ -15,6 +15,7 @@ import { integrationTemplate } from './scaffold/integration-template';
 import { requireTrust } from './trust';
 import type { Panel } from './panel/panel';
 import { deleteRun, liveEvaluator, runAction } from './panel/run-actions';
+import { crossValidate } from './cross-validate';
 
 export interface Parts {
   ctx: EvalensContext;
