@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   EV313: { severity: 'error', doc: 'A classification, binary or multilabel output has no labels.' },
   EV314: { severity: 'error', doc: 'A latent output names a tensor (`tensor`) that the ONNX graph does not compute.' },
   EV315: { severity: 'error', doc: 'A latent output that reads a tensor has a key that is the name of another tensor of the graph.' },
+  EV316: { severity: 'error', doc: "A prediction output's threshold is set on an output that is not multilabel, or lists a number of thresholds other than its labels." },
 
   EV401: { severity: 'error', doc: 'A name is used by two components (inputs, groundTruths, metadata, metrics, losses).' },
   EV402: { severity: 'error', doc: 'The integration has no preprocess function.' },

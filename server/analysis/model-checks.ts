@@ -10,7 +10,7 @@ import type { PredictionTask } from '../../engine/sdk';
 import { ARRAY_CLASS, formatShape, isDtype, type AnalysisContext, type EncoderFacts } from './context';
 import { insertProperty, replaceValue } from './edits';
 import type { Fix } from './findings';
-import { isSlot, type Slot } from './slots';
+import { isSlot, type Lookup, type Slot } from './slots';
 import { arrayLength, stringValue } from './static-values';
 
 /** The model binding as the analysis understood it; hover and completion read it too. */
@@ -221,6 +221,21 @@ function checkTensorLatent(ctx: AnalysisContext, name: string, tensor: string, t
   ctx.findings.add('EV314', tensorSlot.anchor, problem.message, edit === undefined ? [] : [{ title: `Read tensor '${close}'`, edits: [edit] }]);
 }
 
+/** EV316: a threshold belongs to a multilabel output, one number for all labels or one per label. */
+function checkThreshold(ctx: AnalysisContext, name: string, slot: Slot, task: PredictionTask, labelsLookup: Lookup): void {
+  const thresholdSlot = slotOrUndefined(ctx.reader.property(slot, 'threshold'));
+  if (thresholdSlot === undefined) return;
+  if (task !== 'multilabel') {
+    ctx.findings.add('EV316', thresholdSlot.anchor, `Output '${name}' is a ${task} prediction: threshold applies to multilabel outputs only. Remove it.`);
+    return;
+  }
+  const count = arrayLength(ctx.reader, thresholdSlot);
+  const labels = isSlot(labelsLookup) ? arrayLength(ctx.reader, labelsLookup) : undefined;
+  if (count !== undefined && labels !== undefined && count !== labels) {
+    ctx.findings.add('EV316', thresholdSlot.anchor, `Output '${name}' lists ${count} thresholds for its ${labels} labels. Give one per label, in the order of labels, or one number for all.`);
+  }
+}
+
 function checkPrediction(
   ctx: AnalysisContext,
   name: string,
@@ -247,6 +262,7 @@ function checkPrediction(
       );
     }
   }
+  checkThreshold(ctx, name, slot, task, labelsLookup);
   const gtSlot = slotOrUndefined(reader.property(slot, 'groundTruth'));
   const gtName = gtSlot === undefined ? undefined : stringValue(reader, gtSlot);
   if (gtName === undefined || groundTruths === undefined) return;

@@ -62,6 +62,8 @@ export const EXPECTED_DIAGNOSTICS: Record<string, Expected[]> = {
   'lsp/tensor-key-taken.integration.ts': [['EV315', '11:87-11:106', "'/fc/Gemm_output_0'"]],
   'lsp/tensor-unknown.integration.ts': [['EV314', '11:121-11:131', "'embeding'"]],
   'lsp/valid-binary.integration.ts': [],
+  'lsp/threshold-count.integration.ts': [['EV316', '8:109-8:124', '[0.5, 0.3, 0.7]']],
+  'lsp/threshold-not-multilabel.integration.ts': [['EV316', '8:113-8:116', '0.3']],
   'lsp/valid-commonjs.integration.js': [],
   'lsp/valid-patterns.integration.ts': [],
   'lsp/valid-visualizers.integration.ts': [],
