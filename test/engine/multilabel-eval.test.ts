@@ -76,6 +76,8 @@ test('the CLI: a failed gate on f1_micro is exit code 3; the Markdown report has
   const config = writeEvalConfig(dir, 'evalens.eval.json', MULTILABEL_CONFIG);
   const failing = evalensSync(['eval', '--config', config, '--runs-dir', path.join(dir, 'runs')], { cwd: dir });
   assert.equal(failing.code, ExitCode.gateFailed, failing.stdout + failing.stderr);
+  // The terminal's table: the multilabel headline metrics, none of the built-in ones taken for custom metrics.
+  assert.match(failing.stdout, /benchmark +samples +errors +overall +subset_accuracy +hamming_loss +f1_macro +precision_macro +recall_macro +roc_auc_micro\n +test +100 +0 +0\.7457 +0\.4400 +0\.1760 +0\.5696 /);
   assert.match(failing.stdout + failing.stderr, /f1_micro 0\.7457 < min 0\.8000/);
 });
 

@@ -34,7 +34,7 @@ export function runSummaryJson(manifest: RunManifest, results: RunResults | unde
 type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
 /** Columns shown in the terminal: the headline metrics most readers look for first, when reported. */
-const HEADLINE = ['accuracy', 'top_2_accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'roc_auc_ovr_macro', 'roc_auc', 'average_precision', 'f1', 'log_loss', 'mse', 'rmse', 'mae', 'r2', 'corpus_bleu4', 'corpus_bleu4_smoothing_method1', 'exact_match'];
+const HEADLINE = ['accuracy', 'subset_accuracy', 'hamming_loss', 'top_2_accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'roc_auc_ovr_macro', 'roc_auc', 'roc_auc_micro', 'average_precision', 'f1', 'log_loss', 'mse', 'rmse', 'mae', 'r2', 'corpus_bleu4', 'corpus_bleu4_smoothing_method1', 'exact_match'];
 
 /** The result of a run as a person reads it in a terminal. */
 export function formatRunSummary(manifest: RunManifest, results: RunResults | undefined, paint: Paint): string {
@@ -84,7 +84,7 @@ function checkpointTable(checkpoints: NonNullable<RunResults['checkpoints']>, pa
 }
 
 function isBuiltIn(metric: string): boolean {
-  return /^(n|threshold|outputs|top_\d+_accuracy|(precision|recall|f1)_(micro|weighted)|mean_cross_entropy|average_precision_macro|best_f1(_threshold)?|precision|recall)$/.test(metric);
+  return /^(n|threshold|outputs|top_\d+_accuracy|(precision|recall|f1)_(micro|weighted|samples)|mean_cross_entropy|average_precision_(macro|micro)|roc_auc_(macro|micro)|best_f1(_threshold)?|precision|recall)$/.test(metric);
 }
 
 function num(value: number | null): string {
