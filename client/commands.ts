@@ -7,6 +7,7 @@ import { readModelSignatureSync } from '../engine/onnx/model-signature';
 import { markdownReport } from '../engine/report/markdown-report';
 import { exportRun, EXPORT_FORMATS } from '../engine/report/export-run';
 import { EVAL_CONFIG_FILE } from '../engine/config/eval-config';
+import type { ResolvedEvalConfig } from '../engine/config/load-config';
 import type { EvalensContext } from './context';
 import type { IntegrationTestExplorer } from './test-explorer/integration-test-explorer';
 import type { EvaluationRunner } from './runs/evaluation-runner';
@@ -47,6 +48,15 @@ const COMMANDS: Record<string, Command> = {
     if (!(await requireTrust('resume the evaluation'))) return;
     const runId = typeof arg === 'string' ? arg : (await pickRun(ctx.store(), 'Resume which evaluation?', ['failed', 'cancelled', 'queued']))?.runId;
     if (runId !== undefined) await runner.resume(runId, false);
+  },
+
+  // The run's config and benchmarks again, scored from its model outputs by the integration as it is now.
+  'evalens.rescoreRun': async ({ ctx, runner }, arg) => {
+    if (!(await requireTrust('re-score the run'))) return;
+    const runId = typeof arg === 'string' ? arg : (await pickRun(ctx.store(), 'Re-score which evaluation with the metrics as they are now?', ['completed']))?.runId;
+    if (runId === undefined) return;
+    const manifest = ctx.store().read(runId);
+    await runner.evaluate(vscode.Uri.file((manifest.config as ResolvedEvalConfig).configFile), manifest.benchmarks.map((b) => b.name), runId);
   },
 
   'evalens.cancelEvaluation': async ({ ctx }, arg) => {

@@ -35,7 +35,7 @@ export type LiveProgress = z.infer<typeof liveProgressSchema>;
 export const runRowSchema = z.object({ summary: runSummarySchema, live: liveProgressSchema.optional() });
 export type RunRow = z.infer<typeof runRowSchema>;
 
-export const runActionSchema = z.enum(['viewReport', 'resume', 'cancel', 'export', 'delete', 'compare', 'reveal', 'copyId']);
+export const runActionSchema = z.enum(['viewReport', 'resume', 'cancel', 'export', 'delete', 'compare', 'rescore', 'reveal', 'copyId']);
 export type RunAction = z.infer<typeof runActionSchema>;
 
 export const exportFormatSchema = z.enum(['html', 'md', 'csv', 'json', 'parquet']);

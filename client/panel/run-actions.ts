@@ -48,6 +48,8 @@ const ACTIONS: Record<RunAction, Action> = {
     reports.compare(m.runId, other);
   },
 
+  rescore: (_, m) => void vscode.commands.executeCommand('evalens.rescoreRun', m.runId),
+
   reveal: ({ store }, m) => vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(store().runDir(m.runId))),
 
   copyId: async (_, m) => {

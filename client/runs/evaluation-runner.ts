@@ -18,9 +18,10 @@ export class EvaluationRunner {
     private readonly statusBar: EvaluationStatusBar,
   ) {}
 
-  async evaluate(configFile: vscode.Uri, benchmarks: string[]): Promise<void> {
-    const args = ['eval', '--config', configFile.fsPath, '--submit', '--json', '--runs-dir', this.ctx.settings(configFile).runsDirectory, ...benchmarks.flatMap((b) => ['--benchmark', b])];
-    const submitted = await this.submit(configFile, args, 'Checking the integration and queueing the evaluation…');
+  /** With `reuse`, a run that takes the model outputs of that completed run (eval --reuse). */
+  async evaluate(configFile: vscode.Uri, benchmarks: string[], reuse?: string): Promise<void> {
+    const args = ['eval', '--config', configFile.fsPath, '--submit', '--json', '--runs-dir', this.ctx.settings(configFile).runsDirectory, ...benchmarks.flatMap((b) => ['--benchmark', b]), ...(reuse === undefined ? [] : ['--reuse', reuse])];
+    const submitted = await this.submit(configFile, args, reuse === undefined ? 'Checking the integration and queueing the evaluation…' : `Checking the integration and run ${reuse}, queueing the re-scoring…`);
     if (submitted !== undefined) await this.follow(configFile, submitted, false);
   }
 

@@ -40,7 +40,7 @@ test('each row offers only the actions that apply, and each posts its runAction'
     queued: ['resume', 'cancel', 'reveal', 'copyId', 'delete'],
     evaluating: ['viewReport', 'cancel', 'reveal', 'copyId'],
     failed: ['viewReport', 'resume', 'export', 'compare', 'reveal', 'copyId', 'delete'],
-    completed: ['viewReport', 'export', 'compare', 'reveal', 'copyId', 'delete'],
+    completed: ['viewReport', 'export', 'compare', 'rescore', 'reveal', 'copyId', 'delete'],
     interrupted: ['viewReport', 'resume', 'export', 'compare', 'reveal', 'copyId', 'delete'],
   };
   for (const { summary } of rows) {

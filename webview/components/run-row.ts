@@ -18,6 +18,8 @@ export function rowActions(run: RunSummary, interactive: boolean): RunAction[] {
   if (status === 'failed' || status === 'cancelled' || status === 'interrupted' || status === 'queued') actions.push('resume');
   if (status === 'evaluating' || status === 'queued') actions.push('cancel');
   if (status !== 'queued' && status !== 'evaluating') actions.push('export', 'compare');
+  // An evaluation's model outputs, scored again by the integration as it is now (eval --reuse).
+  if (status === 'completed' && run.kind === 'evaluation') actions.push('rescore');
   actions.push('reveal', 'copyId');
   if (status !== 'evaluating') actions.push('delete');
   return actions;
@@ -29,6 +31,7 @@ const ACTIONS: Record<RunAction, { label: string; icon: IconName }> = {
   cancel: { label: 'Cancel', icon: 'debug-stop' },
   export: { label: 'Export…', icon: 'export' },
   compare: { label: 'Compare with…', icon: 'git-compare' },
+  rescore: { label: 'Re-score with changed metrics', icon: 'sync' },
   reveal: { label: 'Reveal run folder', icon: 'folder-opened' },
   copyId: { label: 'Copy run id', icon: 'copy' },
   delete: { label: 'Delete', icon: 'trash' },
