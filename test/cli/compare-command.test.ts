@@ -123,6 +123,11 @@ test('the terminal shows the same numbers: deltas, intervals, McNemar in words, 
     assert.match(section, new RegExp(`Wrong in A, right in B: ${ref.c}\\n`));
   }
   assert.match(out, new RegExp(`95% paired bootstrap percentile intervals, ${RESAMPLES} resamples, seed ${SEED}`));
+  // B (nearest centroids) is more accurate but less calibrated: accuracy better, log_loss worse.
+  const [accuracy] = reference[0]!.intervals;
+  assert.ok(accuracy!.b > accuracy!.a);
+  assert.match(out, new RegExp(`\\n +accuracy +${accuracy!.a.toFixed(4)} +${accuracy!.b.toFixed(4)} +\\+\\d\\.\\d{4}  better\\n`));
+  assert.match(out, /\n +log_loss +\d\.\d{4} +\d\.\d{4} +\+\d\.\d{4}  worse\n/);
 });
 
 test('the same seed gives the same comparison; another seed other intervals and the same test', () => {

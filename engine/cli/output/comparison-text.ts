@@ -1,4 +1,5 @@
 import { mcnemarVerdict, SIGNIFICANCE_LEVEL } from '../../../shared/comparison-text';
+import { lowerIsBetter } from '../../../shared/metric-direction';
 import type { Comparison, DeltaInterval, MetricDelta } from '../../../shared/report-data';
 
 type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
@@ -33,7 +34,7 @@ function benchmarkLines(benchmark: BenchmarkComparison, paint: Paint): string[] 
   const shown = benchmark.metrics.filter((m) => HEADLINE.includes(m.metric)).sort((x, y) => HEADLINE.indexOf(x.metric) - HEADLINE.indexOf(y.metric));
   const rows = shown.map((m) => deltaRow(m));
   if (rows.length > 0) {
-    lines.push(...table(['metric', 'A', 'B', 'Δ'], rows, paint, [false, true, true, true]));
+    lines.push(...table(['metric', 'A', 'B', 'Δ', ''], rows, paint, [false, true, true, true, false]));
     const rest = benchmark.metrics.length - shown.length;
     if (rest > 0) lines.push(paint('dim', `  … ${rest} more metric${rest === 1 ? '' : 's'} and ${benchmark.perClass.length} per-class rows in --json`));
   } else {
@@ -52,8 +53,10 @@ function benchmarkLines(benchmark: BenchmarkComparison, paint: Paint): string[] 
   return lines;
 }
 
+/** A delta and, in words, whether B is the better run on it (a loss or error that rose is worse). */
 function deltaRow(m: MetricDelta): string[] {
-  return [m.metric, num(m.a), num(m.b), signed(m.delta)];
+  const better = m.delta === null || m.delta === 0 ? '' : m.delta > 0 !== (m.lowerIsBetter ?? lowerIsBetter(m.metric)) ? 'better' : 'worse';
+  return [m.metric, num(m.a), num(m.b), signed(m.delta), better];
 }
 
 function intervalRow(x: DeltaInterval): string[] {
