@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { copyExample, evalensSync, evaluate, readManifest, readResults, tryReadManifest, writeConfig } from '../helpers/eval-runs';
 import { CLI } from '../helpers/paths';
 import { withWeights } from '../helpers/onnx-edit';
+import { writeCheckpoints } from '../helpers/checkpoint-series';
+import { textWorkspace } from '../helpers/text-workspace';
 
 const TOTAL = 840;
 
@@ -113,10 +115,28 @@ test('eval --reuse refuses, before creating a run, what it cannot reuse (exit 2,
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /the integration now binds output 'hidden', which that run did not record/);
 
+  // A checkpoint series has a model per checkpoint.
+  writeCheckpoints(path.join(dir, 'digits_cnn.onnx'), path.join(dir, 'checkpoints'));
+  const series = writeConfig(dir, (c) => (c.model = { path: 'checkpoints', checkpoint: 'all' }), 'series.eval.json');
+  result = reuse(series, runsDir, source);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /a checkpoint series has no single model to take outputs from or for/);
+
   result = reuse(config, runsDir, '20200101-000000-abcdef');
   assert.equal(result.code, 2);
   assert.match(result.stderr, /No run '20200101-000000-abcdef'/);
   assert.deepEqual(runs(), before, 'nothing created');
+});
+
+test('eval --reuse refuses a text output: a run keeps its decoded text, not the values to decode again', () => {
+  const dir = textWorkspace();
+  const runsDir = path.join(dir, 'runs');
+  const config = path.join(dir, 'evalens.eval.json');
+  const source = evaluate(config, runsDir).runId;
+  const result = reuse(config, runsDir, source);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, new RegExp(`Cannot reuse the model outputs of run ${source}: output 'ids' was decoded as text there: a run keeps the decoded text, not the model's values, so it cannot be decoded or scored again\\. Evaluate without --reuse\\.`));
+  assert.deepEqual(readdirSync(runsDir), [source]);
 });
 
 test('a reuse run killed with -9 resumes to the results of an uninterrupted one, still reusing', { skip: process.platform !== 'linux' && 'kills a process tree' }, async () => {
