@@ -135,3 +135,19 @@ test('a run stopped halfway and resumed gives the multilabel results of an unint
   assert.deepEqual(results.benchmarks[0]!.outputs.topics, whole.benchmarks[0]!.outputs.topics);
   assert.equal(results.overallScore, whole.overallScore);
 });
+
+test('a model returning logits, bound with activation \'logits\': a sigmoid per label, and the same metrics', async () => {
+  const { storeDir, runId } = await multilabelRun();
+  const probabilities = readResults(storeDir, runId).benchmarks[0]!.outputs.topics as Record<string, unknown>;
+  const dir = multilabelWorkspace((s) => s.replace("activation: 'probabilities'", "activation: 'logits'"), true);
+  const runsDir = path.join(dir, 'runs');
+  evalensSync(['eval', '--config', writeEvalConfig(dir, 'evalens.eval.json', { ...MULTILABEL_CONFIG, gates: [] }), '--runs-dir', runsDir, '--json'], { cwd: dir });
+  const id = onlyRunId(runsDir)!;
+  assert.ok(readRecords(runsDir, id).some((r) => Array.from(r.outputs.topics!).some((v) => v < 0 || v > 1)), 'the model returns logits');
+  const logits = readResults(runsDir, id).benchmarks[0]!.outputs.topics as Record<string, unknown>;
+  const { metrics: expected } = reference.cases.per_label_thresholds!;
+  for (const [metric, value] of Object.entries(expected)) {
+    if (typeof value === 'number') assert.ok(Math.abs((logits[metric] as number) - value) <= TOLERANCE, `${metric}: ${String(logits[metric])} vs scikit-learn ${value}`);
+  }
+  assert.deepEqual(logits.per_label, probabilities.per_label, 'as with the model\'s own sigmoid');
+});

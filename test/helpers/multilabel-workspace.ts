@@ -20,16 +20,18 @@ interface Weights {
   bias: number[];
 }
 
-/** The model of the reference: probabilities = sigmoid(features · weights + bias), one per label. */
-export function multilabelModel(): Uint8Array {
+/** The model of the reference: probabilities = sigmoid(features · weights + bias), one per label; with `logits`, without the sigmoid. */
+export function multilabelModel(logits = false): Uint8Array {
   const { weights, bias } = JSON.parse(readFileSync(MULTILABEL_REFERENCE, 'utf8')) as Weights;
   const features = weights.length;
   const labels = bias.length;
   return buildModel({
-    nodes: [
-      { op: 'Gemm', inputs: ['features', 'weights', 'bias'], outputs: ['logits'] },
-      { op: 'Sigmoid', inputs: ['logits'], outputs: ['topics'] },
-    ],
+    nodes: logits
+      ? [{ op: 'Gemm', inputs: ['features', 'weights', 'bias'], outputs: ['topics'] }]
+      : [
+          { op: 'Gemm', inputs: ['features', 'weights', 'bias'], outputs: ['logits'] },
+          { op: 'Sigmoid', inputs: ['logits'], outputs: ['topics'] },
+        ],
     inputs: [{ name: 'features', type: { tensor: DataType.FLOAT, dims: ['batch', features] } }],
     outputs: [{ name: 'topics', type: { tensor: DataType.FLOAT, dims: ['batch', labels] } }],
     initializers: [
@@ -39,13 +41,13 @@ export function multilabelModel(): Uint8Array {
   });
 }
 
-/** A scratch folder with the integration (its source changed by `edit`), its data and model. */
-export function multilabelWorkspace(edit: (source: string) => string = (s) => s): string {
+/** A scratch folder with the integration (its source changed by `edit`), its data and model (returning logits, with `logits`). */
+export function multilabelWorkspace(edit: (source: string) => string = (s) => s, logits = false): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'evalens-multilabel-'));
   writeFileSync(path.join(dir, MULTILABEL_SCRIPT), edit(readFileSync(path.join(INTEGRATIONS, MULTILABEL_SCRIPT), 'utf8')));
   mkdirSync(path.join(dir, 'data'));
   copyFileSync(MULTILABEL_REFERENCE, path.join(dir, 'data', 'multilabel_reference.json'));
-  writeFileSync(path.join(dir, 'multilabel.onnx'), multilabelModel());
+  writeFileSync(path.join(dir, 'multilabel.onnx'), multilabelModel(logits));
   return dir;
 }
 
