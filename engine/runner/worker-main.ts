@@ -54,14 +54,25 @@ process.on('message', (raw: unknown) => {
     (result) => {
       send({ type: 'finished', ...result });
       disconnect();
+      exitSoon();
     },
     (error: unknown) => {
       send({ type: 'finished', status: 'failed', message: `runner crashed: ${errorText(error)}` });
       process.exitCode = 1;
       disconnect();
+      exitSoon();
     },
   );
 });
+
+/**
+ * Ends the runner a second after its run is over, whatever the user's script left open (a
+ * timer, a socket): that would keep it alive, and with it the CLI or the VS Code progress
+ * notification waiting for it. Unref'd, the timer does not hold a runner with nothing left to do.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), 1000).unref();
+}
 
 async function run(store: RunStore, runId: string, force: boolean, memoryLimitMb: number): Promise<{ status: RunStatus; message?: string }> {
   // Loads onnxruntime while the run is prepared.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { drainQueue } from '../../engine/runner/run-queue';
 import { RunStore } from '../../engine/runs/run-store';
@@ -78,4 +78,20 @@ test('cancel ends the notification of a run still queued, and of a run deleted w
   assert.equal(store.exists(deleted), false);
   await Promise.all([followQueued.drained, followDeleted.drained]);
   assert.equal(store.read(first).status, 'completed');
+});
+
+test('a run whose script leaves a timer running still ends its notification: its runner exits once the run is over', async () => {
+  const dir = copyExample('evalens-follow-');
+  const runsDir = path.join(dir, 'runs');
+  const store = new RunStore(runsDir);
+  const runId = submit(dir, runsDir, 'timer');
+  // The script, changed after submission (hence force), keeps an interval alive for good.
+  const script = path.join(dir, 'digits.integration.ts');
+  writeFileSync(script, readFileSync(script, 'utf8').replace("import { defineIntegration } from 'evalens';", "import { defineIntegration } from 'evalens';\nsetInterval(() => undefined, 1000);"));
+  const followed = followUntilEnd(runId, (onStart) => drainQueue(store, { concurrency: 1, until: runId, force: true, workerPath: WORKER, onStart }), () => undefined);
+  const timeout = setTimeout(() => assert.fail('the runner was still alive 60 s after starting'), 60_000);
+  await followed.ended;
+  clearTimeout(timeout);
+  assert.equal(store.read(runId).status, 'completed');
+  await followed.drained;
 });
