@@ -64,6 +64,12 @@ interface LabeledSamples {
 export async function runCrossValidation(store: RunStore, request: CrossValidationRequest, hooks: CrossValidationHooks = {}): Promise<{ manifest: RunManifest; result: CrossValidation }> {
   const started = performance.now();
   const full = loadEvalConfig(request.configPath);
+  if (full.checkpoints !== undefined) {
+    throw new EvalensError(
+      'usage',
+      `${full.configFile} evaluates a checkpoint series (model.checkpoint 'all'), and a cross-validation is of one model's embeddings. Set model.checkpoint to the checkpoint to cross-validate (a file name of the folder, or 'latest') in a copy of the config, and pass that with --config.`,
+    );
+  }
   const benchmark = request.benchmark ?? full.benchmarks[0]!.name;
   const config = onlyBenchmark(full, benchmark);
   const prepared = await prepareEvaluation(config);

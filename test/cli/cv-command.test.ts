@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crossValidationSchema, type CrossValidation } from '../../shared/cross-validation-types';
 import { copyExample, evalensSync, readManifest, writeEvalConfig, type CliResult } from '../helpers/eval-runs';
@@ -174,8 +174,15 @@ test('a folds file that leaves samples out, names an unknown sample or disagrees
   assertRefused(config, ['--folds-file', path.join(workspace, 'nope.json')], /The folds file .*nope\.json does not exist/);
 });
 
-test('an unknown benchmark or latent output: exit 2, naming the choices', () => {
+test('an unknown benchmark or latent output, an unlabeled benchmark, a checkpoint series: exit 2, saying what to change', () => {
   const config = datasetConfig('names', rowsOf({ 0: 12, 1: 12 }));
   assertRefused(config, ['--benchmark', 'tset'], /'tset' is not a benchmark of .*; it defines 'names'/);
   assertRefused(config, ['--latent', 'hidden'], /binds no latent output 'hidden' \(its latent outputs: 'embedding'\)/);
+  const unlabeled = writeEvalConfig(workspace, 'unlabeled.eval.json', { name: 'unlabeled', integration: 'digits.integration.ts', benchmarks: [{ name: 'unlabeled', subset: 'unlabeled' }] });
+  assertRefused(unlabeled, [], /Benchmark 'unlabeled' of .* has no labeled samples, so there is nothing to cross-validate\. Choose a benchmark of a labeled subset/);
+  const checkpoints = path.join(workspace, 'checkpoints');
+  mkdirSync(checkpoints, { recursive: true });
+  for (const name of ['epoch-1.onnx', 'epoch-2.onnx']) copyFileSync(path.join(FIXTURES, 'digits_cnn.onnx'), path.join(checkpoints, name));
+  const series = writeEvalConfig(workspace, 'series.eval.json', { name: 'series', integration: 'digits.integration.ts', model: { path: 'checkpoints', checkpoint: 'all' }, benchmarks: [{ name: 'test', subset: 'test' }] });
+  assertRefused(series, [], /evaluates a checkpoint series \(model\.checkpoint 'all'\).*Set model\.checkpoint to the checkpoint to cross-validate/);
 });

@@ -14,6 +14,7 @@ import { launchBrowser, openWebview, type WebviewPage } from './harness';
 import { THEMES } from './themes';
 import { comparisonFixture } from './comparison-fixture';
 import { analysedDigitsReport, failedAnalysisReport } from './analysis-fixture';
+import { crossValidationReport } from './cross-validation-fixture';
 
 const OUT = path.join(ROOT, 'test-results', 'screenshots');
 mkdirSync(OUT, { recursive: true });
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
 const [digits, binary, regression, text] = [await digitsReport(), await binaryReport(), await regressionReport(), await textReport()];
 const comparison = await comparisonFixture();
 const [analysed, failed] = [await analysedDigitsReport(), await failedAnalysisReport()];
+const crossValidation = await crossValidationReport();
 const rows = runRows(digits.run, binary.run, regression.run);
 const browser = await launchBrowser();
 
@@ -62,6 +64,7 @@ for (const theme of THEMES) {
   });
   await shoot('report-regression', 'report', theme, [{ type: 'report', data: regression }], report);
   await shoot('report-text', 'report', theme, [{ type: 'report', data: text }], report);
+  await shoot('report-cross-validation', 'report', theme, [{ type: 'report', data: crossValidation }], report);
   // The insights alone (the report's other sections are above): the scatter with a point hovered, then the lists.
   const insights = (colorBy: string) => async (view: WebviewPage) => {
     await view.page.locator('evalens-latent-scatter select[data-control="color-by"]').selectOption(colorBy);
