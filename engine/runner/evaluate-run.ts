@@ -196,12 +196,13 @@ export async function evaluateRun(store: RunStore, runId: string, prepared: Prep
         fill();
         for (const [i, sample] of batch.entries()) {
           // Every model's record of the sample first: a sample that stops the run is written for none of them.
+          // A sample that failed to encode fails alike for every checkpoint; one that failed after the model, for its checkpoint.
           const finished = targets.map((t, ti) => pipeline.finish(sample, scored[ti]!.outputs[i]!));
           const over = finished.findIndex((f, ti) => f.record.error !== undefined && targets[ti]!.errorCount + 1 > prepared.config.maxSampleErrors);
           if (over >= 0) {
             const { record } = finished[over]!;
             const errors = targets[over]!.errorCount + 1;
-            const message = `${record.error!.message}${targets.length > 1 ? ` (checkpoint ${targets[over]!.model.checkpoint})` : ''} The run stops at ${errors} per-sample error${errors === 1 ? '' : 's'} (maxSampleErrors is ${prepared.config.maxSampleErrors}). Fix the integration, then resume with --force.`;
+            const message = `${record.error!.message}${targets.length > 1 && sample.error === undefined ? ` (checkpoint ${targets[over]!.model.checkpoint})` : ''} The run stops at ${errors} per-sample error${errors === 1 ? '' : 's'} (maxSampleErrors is ${prepared.config.maxSampleErrors}). Fix the integration, then resume with --force.`;
             for (const t of targets) t.appendBatch();
             await drop();
             return finishRun('failed', (m) => {

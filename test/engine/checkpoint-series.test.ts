@@ -12,6 +12,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHECKPOINTS, writeCheckpoints } from '../helpers/checkpoint-series';
+import { withWeights } from '../helpers/onnx-edit';
 import { copyExample, evalensSync, evaluate, readManifest, readResults, tryReadManifest, writeConfig } from '../helpers/eval-runs';
 import { CLI, ROOT } from '../helpers/paths';
 
@@ -75,6 +76,30 @@ test('a checkpoint that does not share the signature of the others is named, bef
   assert.match(message, /checkpoints\/epoch-3\.onnx/);
   assert.match(message, /'image'/);
   assert.deepEqual(readdirSync(dir).includes('runs') ? readdirSync(runsDir) : [], [], 'nothing created');
+});
+
+test('a sample error of one checkpoint (a NaN output) is that checkpoint\'s, and stops the run at maxSampleErrors naming it; nothing of that sample is written', () => {
+  const { dir, runsDir, series } = seriesWorkspace();
+  const file = path.join(dir, 'checkpoints', 'epoch-2.onnx');
+  writeFileSync(file, withWeights(readFileSync(file), (values, name) => name === 'out.bias' && values.fill(Number.NaN)));
+  const result = evalensSync(['eval', '--config', series, '--runs-dir', runsDir, '--json'], { cwd: dir });
+  assert.equal(result.code, 1);
+  const summary = JSON.parse(result.stdout) as { runId: string; status: string; error: string };
+  assert.equal(summary.status, 'failed');
+  assert.match(summary.error, /Model output 'logits' is NaN at element 0 for sample 0 of subset 'test'\. .* \(checkpoint epoch-2\.onnx\) The run stops at 1 per-sample error \(maxSampleErrors is 0\)/);
+  const manifest = readManifest(runsDir, summary.runId);
+  assert.deepEqual(manifest.checkpoints!.map((c) => c.errors), [[0, 0], [0, 0], [0, 0]]);
+  for (const c of manifest.checkpoints!) assert.equal(c.recordsBytes, 0, `${c.name}: the failing sample is written for no checkpoint`);
+
+  // Tolerated, the errors are epoch-2's alone.
+  const tolerant = writeConfig(dir, (c) => {
+    c.model = { path: 'checkpoints', checkpoint: 'all' };
+    c.maxSampleErrors = TOTAL;
+  }, 'tolerant.eval.json');
+  const { runId } = evaluate(tolerant, runsDir);
+  const results = readResults(runsDir, runId);
+  assert.deepEqual(results.checkpoints!.map((c) => c.benchmarks.map((b) => b.errors)), [[0, 0], [540, 300], [0, 0]]);
+  assert.equal(results.checkpoints![1]!.overallScore, null);
 });
 
 test('a series killed with -9 in the middle resumes to the results of an uninterrupted one', { skip: process.platform !== 'linux' && 'kills a process tree' }, async () => {
