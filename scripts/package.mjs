@@ -96,15 +96,10 @@ function editManifest(dir, edit) {
   writeFileSync(file, `${JSON.stringify(edit(readJson(file)), null, 2)}\n`);
 }
 
-/** Stages what the .vsix for `target` holds into a fresh folder of its own (packagings may run side by side); returns it. */
-function stage(target) {
+/** Stages what the .vsix for `target` holds into the empty folder `dir`. */
+function stage(target, dir) {
   const [os, arch] = target.split('-');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(path.join(cache, `${target}-`));
-  for (const file of OWN_FILES) {
-    if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first.`);
-    cpSync(path.join(root, file), path.join(dir, file));
-  }
+  for (const file of OWN_FILES) cpSync(path.join(root, file), path.join(dir, file));
   const nm = path.join(dir, 'node_modules');
 
   const { dir: binaries } = onnxruntimeBinaries().find((b) => b.os === os && b.arch === arch);
@@ -129,7 +124,6 @@ function stage(target) {
   const dependencies = Object.fromEntries(packages.map((p) => [p, readJson(path.join(nm, p, 'package.json')).version]));
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ ...manifest, dependencies }, null, 2)}\n`);
   writeFileSync(path.join(dir, '.vscodeignore'), '# Staged by scripts/package.mjs: everything here is packaged.\n');
-  return dir;
 }
 
 function run(command, args, cwd) {
@@ -143,11 +137,16 @@ function packageExtension({ targets = packageTargets(), outDir = root }) {
   const { name, version } = readJson(path.join(root, 'package.json'));
   const unknown = targets.filter((t) => !packageTargets().includes(t));
   if (unknown.length > 0) throw new Error(`onnxruntime-node ships no binaries for ${unknown.join(', ')}; the targets are ${packageTargets().join(', ')}.`);
+  const missing = OWN_FILES.filter((f) => !existsSync(path.join(root, f)));
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run \`npm run build\` first.`);
   mkdirSync(outDir, { recursive: true });
+  mkdirSync(cache, { recursive: true });
   return targets.map((target) => {
     const out = path.resolve(outDir, `${name}-${version}-${target}.vsix`);
-    const staged = stage(target);
+    // A folder of its own: packagings may run side by side (the e2e suite's and the packaging test's).
+    const staged = mkdtempSync(path.join(cache, `${target}-`));
     try {
+      stage(target, staged);
       run(process.execPath, [path.join(modules, '@vscode', 'vsce', 'vsce'), 'package', '--target', target, '--out', out], staged);
     } finally {
       rmSync(staged, { recursive: true, force: true });
