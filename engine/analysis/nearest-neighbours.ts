@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildModel, DataType, type ModelSpec, type NodeSpec, type ValueSpec } from '../onnx/onnx-writer';
 import { openModelSession, type BatchTensor, type ModelSession } from '../inference/onnx-session';
+import { ROUNDING, rowBlocks, type RowBlocks, type TopKRun } from './row-order';
 
 export interface NearestNeighboursInput {
   /** `queryRows × dim` row-major embeddings to find neighbours for. */
@@ -37,6 +38,8 @@ const QUERY_BLOCK = 512;
 const SELF_BLOCK = 128;
 /** Pool rows per group in a self search: each query keeps only its best groups (see `selfGraph`). */
 const GROUP = 32;
+/** Pool rows of a pruned self search's first run for a query block: enough for k-th bests that prune. */
+const FIRST_RUN = 1024;
 
 /**
  * Exact k nearest neighbours by cosine similarity. Rows are L2-normalised (a zero row has
@@ -54,8 +57,16 @@ const GROUP = 32;
  * from the last to the first, so row j has its own block's neighbours (every row after it)
  * before any earlier block is read: its k-th best is then near final, and few columns pass
  * (at 100k rows about 1% of the scores are rescored). There the rows' TopK is also cheaper, by
- * groups of rows (see `selfGraph`). On 2 cores 100k × 64 went from 23 s of CPU to 16 s (wall
- * 12–14 s to 7.5–10 s, with other work on the machine).
+ * groups of rows (see `selfGraph`).
+ *
+ * A self search also skips, exactly, the pairs that cannot hold neighbours, as a ball tree
+ * does (see row-order.ts and `searchSelfPruned`): a short k-means (scored in onnxruntime)
+ * groups close rows into blocks of at most 128, each bounded by a ball; a pair of blocks is
+ * scored only where the bound of its similarities (plus a float32 rounding allowance) reaches
+ * the current k-th best of a row on either side, best bounds first, the survivors gathered into
+ * runs of up to 8192 pool rows. Where a sample of rows shows that pruning would keep most pairs
+ * (rows without structure, such as uniform random ones in 64 dimensions), every pair is scored
+ * as above, in row order, after ~0.3 s spent finding that out.
  *
  * Ties are broken by the lower pool row first, so equal inputs give equal outputs: TopK orders
  * equal values by index, and the running top-k orders equal similarities by row. Similarities
@@ -76,17 +87,22 @@ export async function nearestNeighbours(input: NearestNeighboursInput): Promise<
   // One more candidate per query when its own row may be among them and is dropped.
   const best = new RunningTopK(queryRows, k + (excludeSelf ? 1 : 0));
   const plain = await openGraph(topKGraph(), input.executionProviders);
+  // The self search may list rows in another order (see searchSelfPruned).
+  let order: Int32Array | undefined;
   try {
     const search = new BlockSearch(plain, dim, best);
     if (input.queries === input.pool && queryRows === poolRows) {
       // Zero rows pad the last query block to SELF_BLOCK, and the last pool block to whole groups.
       const data = normalisedRows(input.pool, poolRows, dim, 'pool', Math.ceil(poolRows / SELF_BLOCK) * SELF_BLOCK);
+      const blocks = await rowBlocks(data, poolRows, dim, SELF_BLOCK, best.wanted, search.topK);
       const self = await openGraph(selfGraph(), input.executionProviders);
       try {
-        await searchSelf(search, self, data, poolRows);
+        if (blocks) await searchSelfPruned(search, self, permuteRows(data, blocks.order, dim), blocks);
+        else await searchSelf(search, self, data, poolRows);
       } finally {
         await self.release();
       }
+      order = blocks?.order;
     } else {
       const queries = normalisedRows(input.queries, queryRows, dim, 'queries', queryRows);
       const pool = normalisedRows(input.pool, poolRows, dim, 'pool', poolRows);
@@ -98,64 +114,204 @@ export async function nearestNeighbours(input: NearestNeighboursInput): Promise<
   } finally {
     await plain.release();
   }
-  best.write(indices, similarities, k, excludeSelf);
+  best.write(indices, similarities, k, excludeSelf, order);
   return { indices, similarities };
 }
 
-/** The self search of `nearestNeighbours`: `self` scores the blocks, `plain` rescores passing columns. */
+/** The self search of `nearestNeighbours` over every pair: `self` scores the blocks, `plain` rescores passing columns. */
 async function searchSelf(plain: BlockSearch, self: ModelSession, data: Float32Array, rows: number): Promise<void> {
-  const { dim, best } = plain;
-  const passed = new Int32Array(POOL_BLOCK);
-  const again = new Float32Array(POOL_BLOCK * dim);
-  const rowStart = new BigInt64Array(SELF_BLOCK);
+  const search = new SelfSearch(self, plain, data, rows);
   for (let q0 = Math.floor((rows - 1) / SELF_BLOCK) * SELF_BLOCK; q0 >= 0; q0 -= SELF_BLOCK) {
     const n = Math.min(SELF_BLOCK, rows - q0);
-    // Passing columns of all the block's pool blocks are rescored together (a run costs ~0.1 ms
-    // beside its work): each is in one pool block, and later pool blocks change only I's rows.
-    let count = 0;
-    const rescore = async () => {
-      for (let c = 0; c < count; c++) again.set(data.subarray(passed[c]! * dim, (passed[c]! + 1) * dim), c * dim);
-      if (count > 0) await plain.merge(again, 0, count, data, q0, n, (c) => passed[c]!);
-      count = 0;
-    };
+    const queries = data.subarray(q0 * plain.dim, (q0 + SELF_BLOCK) * plain.dim);
     for (let p0 = q0; p0 < rows; p0 += POOL_BLOCK) {
       const m = Math.min(POOL_BLOCK, rows - p0);
-      const groups = Math.ceil(m / GROUP);
-      // The best wanted + 1 groups hold the best `wanted` rows, and a group of padding (see selfGraph).
-      const take = Math.min(groups, best.wanted + 1);
-      for (let r = 0; r < SELF_BLOCK; r++) rowStart[r] = BigInt(r * groups);
-      const out = await self.run(
-        new Map<string, BatchTensor>([
-          ['queries', { dtype: 'float32', dims: [SELF_BLOCK, dim], data: data.subarray(q0 * dim, (q0 + SELF_BLOCK) * dim) }],
-          ['pool', { dtype: 'float32', dims: [groups * GROUP, dim], data: data.subarray(p0 * dim, (p0 + groups * GROUP) * dim) }],
-          ['k', int64(take)],
-          ['groupShape', int64(SELF_BLOCK, groups, GROUP)],
-          ['groupRowsShape', int64(SELF_BLOCK * groups, GROUP)],
-          ['rowStart', { dtype: 'int64', dims: [SELF_BLOCK, 1], data: rowStart }],
-          ['columnShape', int64(-1, 4, groups * GROUP)],
-        ]),
-        self.outputNames,
-      );
-      const groupMax = out.get('groupMax') as Float32Array;
-      const groupAt = out.get('groups') as BigInt64Array;
-      const candidates = out.get('candidates') as Float32Array;
-      for (let r = 0; r < n; r++) {
-        // Groups come best maximum first: once one cannot reach the list, none after it can.
-        for (let g = r * take; g < (r + 1) * take && best.reaches(q0 + r, groupMax[g]!); g++) {
-          const first = p0 + Number(groupAt[g]!) * GROUP;
-          for (let c = 0; c < GROUP && first + c < rows; c++) best.offer(q0 + r, candidates[g * GROUP + c]!, first + c);
-        }
-      }
+      await search.score(queries, q0, n, data.subarray(p0 * plain.dim, (p0 + Math.ceil(m / GROUP) * GROUP) * plain.dim), m, p0);
+    }
+    await search.rescore(q0, n);
+  }
+}
 
-      // Columns of the query block's own rows got their neighbours from it as rows, just above.
-      const columnMax = out.get('columnMax') as Float32Array;
-      for (let j = Math.max(p0, q0 + n); j < p0 + m; j++) {
-        if (!best.reaches(j, columnMax[j - p0]!)) continue;
-        passed[count++] = j;
-        if (count === passed.length) await rescore();
+/**
+ * The self search of `nearestNeighbours` over the pairs of blocks that can hold neighbours
+ * (`blocks`, see row-order.ts): `data` holds the rows in the blocks' order, and `best` lists
+ * by position. Query block I is scored against itself and the later blocks whose bound can
+ * reach the current k-th best of a row of I or of theirs, best bound first; as a pair is
+ * scored once, a skipped pair is one where neither side can gain (k-th bests only rise, so
+ * skipping on the current ones is exact). A zero row's neighbours are the lowest rows, all at
+ * similarity 0: its list is set at once, and nothing can change it.
+ */
+async function searchSelfPruned(plain: BlockSearch, self: ModelSession, data: Float32Array, blocks: RowBlocks): Promise<void> {
+  const { dim, best } = plain;
+  const { starts, order } = blocks;
+  const search = new SelfSearch(self, plain, data, blocks.nonZeroRows, order);
+  const queries = new Float32Array(SELF_BLOCK * dim);
+  const pool = new Float32Array((POOL_BLOCK + GROUP) * dim);
+  const columns = new Int32Array(POOL_BLOCK);
+  const bounds = new Float64Array(blocks.count);
+  // Each block's lowest k-th best when last read: they only rise, so a stale one is a safe floor.
+  const floors = new Float64Array(blocks.count).fill(-Infinity);
+  const size = (b: number) => starts[b + 1]! - starts[b]!;
+  for (let b = 0; b < blocks.count; b++) {
+    if (!blocks.zero(b)) continue;
+    floors[b] = Infinity;
+    for (let p = starts[b]!; p < starts[b + 1]!; p++) for (let row = 0; row < Math.min(best.wanted, order.length); row++) best.offer(p, 0, row);
+  }
+  for (let block = blocks.count - 1; block >= 0; block--) {
+    if (blocks.zero(block)) continue;
+    const q0 = starts[block]!;
+    const n = size(block);
+    queries.fill(0).set(data.subarray(q0 * dim, (q0 + n) * dim));
+    // Each cell centre's highest score with the block's rows: TopK 1 of centres × rows.
+    const nearest = (await plain.topK(blocks.centres, blocks.cells, queries.subarray(0, n * dim), n, 1)).values;
+    const later: number[] = [];
+    for (let b = block + 1; b < blocks.count; b++) {
+      bounds[b] = blocks.bound(nearest, b) + ROUNDING;
+      later.push(b);
+    }
+    later.sort((a, b) => bounds[b]! - bounds[a]!);
+
+    let m = 0;
+    let floor = -Infinity;
+    // Whole blocks into one pool: rows not in row order, so `score` guards TopK's ties itself.
+    const add = (b: number) => {
+      pool.set(data.subarray(starts[b]! * dim, starts[b + 1]! * dim), m * dim);
+      for (let p = starts[b]!; p < starts[b + 1]!; p++) columns[m++] = p;
+    };
+    const run = async () => {
+      const padded = Math.ceil(m / GROUP) * GROUP;
+      pool.fill(0, m * dim, padded * dim);
+      await search.score(queries, q0, n, pool.subarray(0, padded * dim), m, 0, columns);
+      floor = best.floor(q0, n);
+      m = 0;
+    };
+    add(block);
+    // The first run sets the block's k-th bests; until then nothing can be skipped.
+    let first = true;
+    for (const b of later) {
+      if (!first && bounds[b]! < floor) {
+        if (bounds[b]! < floors[b]!) continue;
+        floors[b] = best.floor(starts[b]!, size(b));
+        if (bounds[b]! < floors[b]!) continue;
+      }
+      if (m + size(b) > POOL_BLOCK) await run();
+      add(b);
+      if (first && m >= FIRST_RUN) {
+        await run();
+        first = false;
       }
     }
-    await rescore();
+    if (m > 0) await run();
+    await search.rescore(q0, n);
+  }
+}
+
+/**
+ * A self search's scoring of one query block: `score` merges a run's rows into `best` and
+ * keeps the columns whose maximum reaches their row's k-th best, `rescore` scores those
+ * again as queries against the block. Positions index `data` and `best`; `order` maps a
+ * position to its row (the identity when absent).
+ */
+class SelfSearch {
+  private readonly passed = new Int32Array(POOL_BLOCK);
+  private readonly again: Float32Array;
+  private readonly rowStart = new BigInt64Array(SELF_BLOCK);
+  private readonly tied = new Int32Array(SELF_BLOCK);
+  private count = 0;
+
+  constructor(
+    private readonly self: ModelSession,
+    private readonly plain: BlockSearch,
+    private readonly data: Float32Array,
+    /** Positions from here on have their final lists (zero rows): their columns are not read. */
+    private readonly finalFrom: number,
+    private readonly order?: Int32Array,
+  ) {
+    this.again = new Float32Array(POOL_BLOCK * plain.dim);
+  }
+
+  /**
+   * Scores query positions q0…q0+n (`queries`, SELF_BLOCK rows, zero past n) against `m` pool
+   * rows (`pool`, zero rows up to whole groups): column c is position `columns[c]`, or `p0 + c`
+   * where absent, and then the columns must be in row order.
+   *
+   * Out of row order, a group ranked ahead of row t's on an equal maximum may hold t's score in
+   * a higher row, so the best `wanted` + 1 groups may miss t. Each query then takes one group
+   * more: a missed t of score v leaves at most `wanted` groups (a group of padding among them)
+   * with a maximum above v, so the last two taken both have maximum v. Where they tie and v can
+   * still enter the list, the query is scored again against every column.
+   */
+  async score(queries: Float32Array, q0: number, n: number, pool: Float32Array, m: number, p0: number, columns?: Int32Array): Promise<void> {
+    const { dim, best } = this.plain;
+    const { order } = this;
+    const groups = Math.ceil(m / GROUP);
+    // The best wanted + 1 groups hold the best `wanted` rows, and a group of padding (see selfGraph).
+    const take = Math.min(groups, best.wanted + (columns ? 2 : 1));
+    for (let r = 0; r < SELF_BLOCK; r++) this.rowStart[r] = BigInt(r * groups);
+    const run = (k: number) =>
+      this.self.run(
+        new Map<string, BatchTensor>([
+          ['queries', { dtype: 'float32', dims: [SELF_BLOCK, dim], data: queries }],
+          ['pool', { dtype: 'float32', dims: [groups * GROUP, dim], data: pool }],
+          ['k', int64(k)],
+          ['groupShape', int64(SELF_BLOCK, groups, GROUP)],
+          ['groupRowsShape', int64(SELF_BLOCK * groups, GROUP)],
+          ['rowStart', { dtype: 'int64', dims: [SELF_BLOCK, 1], data: this.rowStart }],
+          ['columnShape', int64(-1, 4, groups * GROUP)],
+        ]),
+        this.self.outputNames,
+      );
+    const out = await run(take);
+    const groupMax = out.get('groupMax') as Float32Array;
+    const groupAt = out.get('groups') as BigInt64Array;
+    const candidates = out.get('candidates') as Float32Array;
+    const positionAt = (c: number) => (columns ? columns[c]! : p0 + c);
+    const offerGroups = (r: number, from: number, to: number, groupAt: BigInt64Array, candidates: Float32Array) => {
+      for (let g = from; g < to; g++) {
+        const first = Number(groupAt[g]!) * GROUP;
+        for (let c = first; c < first + GROUP && c < m; c++) {
+          const position = positionAt(c);
+          best.offer(q0 + r, candidates[g * GROUP + c - first]!, order ? order[position]! : position);
+        }
+      }
+    };
+    let tied = 0;
+    for (let r = 0; r < n; r++) {
+      // Groups come best maximum first: once one cannot reach the list, none after it can.
+      let g = r * take;
+      while (g < (r + 1) * take && best.reaches(q0 + r, groupMax[g]!)) g++;
+      offerGroups(r, r * take, g, groupAt, candidates);
+      const last = (r + 1) * take - 1;
+      if (columns && take < groups && groupMax[last] === groupMax[last - 1] && best.reaches(q0 + r, groupMax[last]!)) this.tied[tied++] = r;
+    }
+    if (tied > 0) {
+      // The same run with every group: the same scores, the groups in the same order, the first `take` already offered.
+      const all = await run(groups);
+      for (let t = 0; t < tied; t++) {
+        const r = this.tied[t]!;
+        offerGroups(r, r * groups + take, (r + 1) * groups, all.get('groups') as BigInt64Array, all.get('candidates') as Float32Array);
+      }
+    }
+
+    // Columns of the query block's own rows got their neighbours from it as rows, just above.
+    const columnMax = out.get('columnMax') as Float32Array;
+    for (let c = 0; c < m; c++) {
+      const position = positionAt(c);
+      if ((position >= q0 && position < q0 + n) || position >= this.finalFrom || !best.reaches(position, columnMax[c]!)) continue;
+      this.passed[this.count++] = position;
+      if (this.count === this.passed.length) await this.rescore(q0, n);
+    }
+  }
+
+  /**
+   * Scores the passing columns as queries against the block, all at once (a run costs ~0.1 ms
+   * beside its work): a column's row is in one run only, and later runs change only the block's rows.
+   */
+  async rescore(q0: number, n: number): Promise<void> {
+    const { dim } = this.plain;
+    for (let c = 0; c < this.count; c++) this.again.set(this.data.subarray(this.passed[c]! * dim, (this.passed[c]! + 1) * dim), c * dim);
+    if (this.count > 0) await this.plain.merge(this.again, 0, this.count, this.data, q0, n, (c) => this.passed[c]!, this.order);
+    this.count = 0;
   }
 }
 
@@ -167,25 +323,54 @@ class BlockSearch {
     readonly best: RunningTopK,
   ) {}
 
-  /** Scores `rows` queries from `q0` (query `queryOf(r)` in `best`) against `poolRows` pool rows from `p0`. */
-  async merge(queries: Float32Array, q0: number, rows: number, pool: Float32Array, p0: number, poolRows: number, queryOf = (r: number) => q0 + r): Promise<void> {
+  /**
+   * Scores `rows` queries from `q0` (query `queryOf(r)` in `best`) against `poolRows` pool rows
+   * from `p0` (pool position p is row `order[p]`, or p).
+   */
+  async merge(queries: Float32Array, q0: number, rows: number, pool: Float32Array, p0: number, poolRows: number, queryOf = (r: number) => q0 + r, order?: Int32Array): Promise<void> {
     const { dim } = this;
     const take = Math.min(this.best.wanted, poolRows);
+    const { values, indices } = await this.topK(queries.subarray(q0 * dim, (q0 + rows) * dim), rows, pool.subarray(p0 * dim, (p0 + poolRows) * dim), poolRows, take);
+    for (let r = 0; r < rows; r++) {
+      // Sorted by score, then row: once one misses, the rest of the row do.
+      for (let j = r * take; j < (r + 1) * take; j++) {
+        const position = p0 + Number(indices[j]!);
+        if (!this.best.offer(queryOf(r), values[j]!, order ? order[position]! : position)) break;
+      }
+    }
+  }
+
+  /** One run: each query's `k` best pool rows, best first (see TopKRun). */
+  readonly topK: TopKRun = async (queries, queryRows, pool, poolRows, k) => {
     const out = await this.session.run(
       new Map<string, BatchTensor>([
-        ['queries', { dtype: 'float32', dims: [rows, dim], data: queries.subarray(q0 * dim, (q0 + rows) * dim) }],
-        ['pool', { dtype: 'float32', dims: [poolRows, dim], data: pool.subarray(p0 * dim, (p0 + poolRows) * dim) }],
-        ['k', int64(take)],
+        ['queries', { dtype: 'float32', dims: [queryRows, this.dim], data: queries }],
+        ['pool', { dtype: 'float32', dims: [poolRows, this.dim], data: pool }],
+        ['k', int64(k)],
       ]),
       ['values', 'indices'],
     );
-    const values = out.get('values') as Float32Array;
-    const indices = out.get('indices') as BigInt64Array;
-    for (let r = 0; r < rows; r++) {
-      // Sorted by score, then row: once one misses, the rest of the row do.
-      for (let j = r * take; j < (r + 1) * take; j++) if (!this.best.offer(queryOf(r), values[j]!, p0 + Number(indices[j]!))) break;
+    return { values: out.get('values') as Float32Array, indices: out.get('indices') as BigInt64Array };
+  };
+}
+
+/** Puts `data`'s rows in `order` (position p takes row order[p]), in place: one cycle at a time. */
+function permuteRows(data: Float32Array, order: Int32Array, dim: number): Float32Array {
+  const done = new Uint8Array(order.length);
+  const saved = new Float32Array(dim);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start]) continue;
+    saved.set(data.subarray(start * dim, (start + 1) * dim));
+    let p = start;
+    while (order[p] !== start) {
+      data.copyWithin(p * dim, order[p]! * dim, (order[p]! + 1) * dim);
+      done[p] = 1;
+      p = order[p]!;
     }
+    data.set(saved, p * dim);
+    done[p] = 1;
   }
+  return data;
 }
 
 const int64 = (...values: number[]): BatchTensor => ({ dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values, BigInt) });
@@ -208,6 +393,13 @@ class RunningTopK {
     return sim >= this.sims[query * this.wanted + this.wanted - 1]!;
   }
 
+  /** The lowest k-th best of queries q0…q0+n: no similarity below it enters any of their lists. */
+  floor(q0: number, n: number): number {
+    let floor = Infinity;
+    for (let q = q0; q < q0 + n; q++) floor = Math.min(floor, this.sims[q * this.wanted + this.wanted - 1]!);
+    return floor;
+  }
+
   /** Inserts the candidate if it beats the last kept; false if it does not. */
   offer(query: number, sim: number, row: number): boolean {
     const { sims, rows } = this;
@@ -224,15 +416,19 @@ class RunningTopK {
     return true;
   }
 
-  /** The first `k` of each list, without the query's own row; -1 and 0 where fewer. */
-  write(indices: Int32Array, similarities: Float32Array, k: number, excludeSelf: ((queryRow: number) => number) | undefined): void {
+  /**
+   * The first `k` of each list, without the query's own row; -1 and 0 where fewer. List q is
+   * query row `order[q]`, or q.
+   */
+  write(indices: Int32Array, similarities: Float32Array, k: number, excludeSelf: ((queryRow: number) => number) | undefined, order?: Int32Array): void {
     for (let q = 0; q < indices.length / k; q++) {
-      const self = excludeSelf ? excludeSelf(q) : -1;
+      const row = order ? order[q]! : q;
+      const self = excludeSelf ? excludeSelf(row) : -1;
       let filled = 0;
       for (let j = q * this.wanted; j < (q + 1) * this.wanted && filled < k; j++) {
         if (this.rows[j]! < 0 || this.rows[j] === self) continue;
-        indices[q * k + filled] = this.rows[j]!;
-        similarities[q * k + filled] = this.sims[j]!;
+        indices[row * k + filled] = this.rows[j]!;
+        similarities[row * k + filled] = this.sims[j]!;
         filled++;
       }
     }

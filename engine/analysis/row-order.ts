@@ -1,0 +1,274 @@
+import { seededRandom } from '../runner/sample-selection';
+
+/**
+ * Blocks of close rows for the exact nearest-neighbour search to skip: rows (unit or zero,
+ * `rows × dim`) grouped by a short spherical k-means whose scoring runs in onnxruntime, each
+ * group cut into blocks of at most `blockRows`, and each block bounded by a ball on the unit
+ * sphere. The search scores a pair of blocks only when the balls let a pair of their rows reach
+ * a row's current k-th best. The grouping only changes which pairs are skipped, never a result.
+ */
+
+/** Each query row's `k` best pool rows of one Gemm + TopK run (row-major `[queryRows, k]`), best first. */
+export type TopKRun = (queries: Float32Array, queryRows: number, pool: Float32Array, poolRows: number, k: number) => Promise<{ values: Float32Array; indices: BigInt64Array }>;
+
+/** Mean rows per k-means cell: a cell makes one or two blocks. */
+const CELL_ROWS = 192;
+/** Sample rows per cell from which the k-means++ seeds are drawn. */
+const SEED_SAMPLE = 8;
+/** Scorings of the rows against the centres; the first one also tells whether to prune at all. */
+const ROUNDS = 2;
+/** Rows per scoring run: rows × cells of float32 scores at a time. */
+const CHUNK = 8192;
+/** Rows whose k-th best similarity is found to estimate the share of pairs pruning would keep. */
+const SAMPLE = 256;
+/** Above this estimated share of pairs kept, pruning costs more than it saves (it gathers rows). */
+const MAX_KEPT = 0.6;
+/**
+ * Float32 rounding allowance: a float32 dot product of `dim` ≤ ~1000 unit-length float32 rows
+ * is within dim · 2⁻²⁴ (6e-5 at 1,000, 4e-6 at 64) of the exact one. The search adds it to the
+ * bound before comparing with a k-th best, and radii are taken from scores less it.
+ */
+export const ROUNDING = 1e-4;
+
+/**
+ * Blocks of positions in a row order (`order[position]` = row; each block's rows ascend), each
+ * with a ball: its k-means cell's centre and the largest angle of a row of the block from it.
+ * A row x and a row y of block b are at least angle(x, centre(b)) − radius(b) apart: one
+ * radius, not two as between two balls, which in many dimensions is much tighter (a row's
+ * offset from its centre is nearly orthogonal to another cell's centre).
+ */
+export class RowBlocks {
+  readonly count: number;
+  readonly cells: number;
+
+  constructor(
+    readonly order: Int32Array,
+    /** Block b holds positions `starts[b]` … `starts[b + 1]` − 1. */
+    readonly starts: Int32Array,
+    /** Block → its k-means cell; -1 for a block of zero rows. */
+    private readonly cellOf: Int32Array,
+    /** Block → largest angle of a row from its cell's centre. */
+    private readonly radii: Float64Array,
+    /** Cell centres, unit length, `cells × dim`. */
+    readonly centres: Float32Array,
+    /** Rows that are not zero: they come first, the zero rows' blocks after. */
+    readonly nonZeroRows: number,
+  ) {
+    this.count = starts.length - 1;
+    this.cells = cellOf.reduce((most, cell) => Math.max(most, cell + 1), 0);
+  }
+
+  /** Whether block `b` holds zero rows (they are never mixed with others). */
+  zero(b: number): boolean {
+    return this.cellOf[b]! < 0;
+  }
+
+  /**
+   * An upper bound of the cosine of some rows with any row of block `b`, given `nearest`: per
+   * cell, the highest float32 score of those rows with its centre. Before rounding: see ROUNDING.
+   */
+  bound(nearest: Float32Array, b: number): number {
+    const cell = this.cellOf[b]!;
+    // A zero row has similarity 0 with everything.
+    if (cell < 0) return 0;
+    const gap = Math.acos(Math.min(1, nearest[cell]! + ROUNDING)) - this.radii[b]!;
+    return gap <= 0 ? 1 : Math.cos(gap);
+  }
+}
+
+/**
+ * The blocks of `rows`, or undefined where pruning would keep most pairs (rows without
+ * structure): then the search scores every pair, as cheaply as it can. `wanted` is how many
+ * best rows each row keeps, its own row included in a self search.
+ */
+export async function rowBlocks(data: Float32Array, rows: number, dim: number, blockRows: number, wanted: number, topK: TopKRun): Promise<RowBlocks | undefined> {
+  const nonZero: number[] = [];
+  const zero: number[] = [];
+  for (let r = 0; r < rows; r++) (isZeroRow(data, r, dim) ? zero : nonZero).push(r);
+  if (nonZero.length === 0) return undefined;
+  const cells = Math.max(1, Math.ceil(nonZero.length / CELL_ROWS));
+  const centres = await seedCentres(data, dim, nonZero, cells, topK);
+  const cell = new Int32Array(rows);
+  const second = new Int32Array(rows);
+  const score = new Float32Array(rows);
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round > 0) moveCentres(data, dim, nonZero, cell, centres);
+    await assign(data, rows, dim, centres, cells, topK, cell, second, score);
+    if (round === 0 && (await keptShare(data, rows, dim, nonZero, zero.length, cells, cell, score, centres, wanted, topK)) > MAX_KEPT) return undefined;
+  }
+
+  // Rows by cell, then by the next nearest cell (rows leaning the same way), zero rows last.
+  const order = new Int32Array(rows);
+  order.set(sortedBy(sortedBy(Int32Array.from(nonZero), second, cells), cell, cells));
+  order.set(zero, nonZero.length);
+
+  const starts: number[] = [0];
+  const cellOf: number[] = [];
+  const radii: number[] = [];
+  const cut = (from: number, to: number, cellIndex: number) => {
+    const blocks = Math.ceil((to - from) / blockRows);
+    for (let b = 0; b < blocks; b++) {
+      const start = from + Math.round((b * (to - from)) / blocks);
+      const end = from + Math.round(((b + 1) * (to - from)) / blocks);
+      order.subarray(start, end).sort();
+      let lowest = 1;
+      for (let p = start; p < end; p++) lowest = Math.min(lowest, score[order[p]!]!);
+      starts.push(end);
+      cellOf.push(cellIndex);
+      radii.push(cellIndex < 0 ? 0 : Math.acos(Math.max(-1, lowest - ROUNDING)));
+    }
+  };
+  let from = 0;
+  for (let p = 1; p <= nonZero.length; p++) {
+    if (p < nonZero.length && cell[order[p]!] === cell[order[from]!]) continue;
+    cut(from, p, cell[order[from]!]!);
+    from = p;
+  }
+  if (zero.length > 0) cut(nonZero.length, rows, -1);
+  return new RowBlocks(order, Int32Array.from(starts), Int32Array.from(cellOf), Float64Array.from(radii), centres, nonZero.length);
+}
+
+/**
+ * k-means++ seeds on a sample of the rows, drawn in rounds: a round draws sample rows with
+ * a weight that grows fast with their distance from the centres so far (see `weight`),
+ * evenly through the weights, so the centres spread over every cluster; one run scores the sample
+ * against the round's centres. A round draws at most a quarter of the centres still to draw,
+ * so the last ones go, one at a time, where the earlier ones left rows far from any centre.
+ */
+async function seedCentres(data: Float32Array, dim: number, nonZero: readonly number[], cells: number, topK: TopKRun): Promise<Float32Array> {
+  const size = Math.min(nonZero.length, SEED_SAMPLE * cells);
+  const sample = new Float32Array(size * dim);
+  for (let s = 0; s < size; s++) {
+    const row = nonZero[Math.floor((s * nonZero.length) / size)]!;
+    sample.set(data.subarray(row * dim, (row + 1) * dim), s * dim);
+  }
+  const random = seededRandom(size);
+  const centres = new Float32Array(cells * dim);
+  const best = new Float64Array(size).fill(-Infinity);
+  const picks = [0];
+  for (let count = 0; count < cells; ) {
+    picks.forEach((s, i) => centres.set(sample.subarray(s * dim, (s + 1) * dim), (count + i) * dim));
+    const { values } = await topK(sample, size, centres.subarray(count * dim, (count + picks.length) * dim), picks.length, 1);
+    count += picks.length;
+    let total = 0;
+    for (let s = 0; s < size; s++) {
+      best[s] = Math.max(best[s]!, values[s]!);
+      total += weight(best[s]!);
+    }
+    // Every sample row already at a centre: the rest repeat one and stay empty.
+    const draws = Math.min(count, Math.ceil((cells - count) / 4));
+    picks.length = 0;
+    let s = 0;
+    let reached = weight(best[0]!);
+    for (let i = 0; i < draws; i++) {
+      const target = ((i + random()) * total) / draws;
+      while (s < size - 1 && reached <= target) reached += weight(best[++s]!);
+      picks.push(s);
+    }
+  }
+  return centres;
+}
+
+/**
+ * A sample row's weight in the seeding: (1 − its best score)², its squared distance squared.
+ * k-means++ takes the squared distance, but in many dimensions a cluster's own rows are far
+ * from each other too (64 dimensions of noise), and a cluster without a centre must outweigh
+ * the spread of the clusters with one.
+ */
+const weight = (bestScore: number) => Math.max(0, 1 - bestScore) ** 2;
+
+/** `rows` stably sorted by `key[row]` (0 … keys − 1): a counting sort. */
+function sortedBy(rows: Int32Array, key: Int32Array, keys: number): Int32Array {
+  const next = new Int32Array(keys + 1);
+  for (const r of rows) next[key[r]! + 1] = next[key[r]! + 1]! + 1;
+  for (let k = 1; k <= keys; k++) next[k] = next[k]! + next[k - 1]!;
+  const out = new Int32Array(rows.length);
+  for (const r of rows) {
+    out[next[key[r]!]!] = r;
+    next[key[r]!] = next[key[r]!]! + 1;
+  }
+  return out;
+}
+
+function isZeroRow(data: Float32Array, row: number, dim: number): boolean {
+  for (let d = row * dim; d < (row + 1) * dim; d++) if (data[d] !== 0) return false;
+  return true;
+}
+
+/** Each row's nearest and next nearest centre, and its score with the nearest. */
+async function assign(data: Float32Array, rows: number, dim: number, centres: Float32Array, cells: number, topK: TopKRun, cell: Int32Array, second: Int32Array, score: Float32Array): Promise<void> {
+  const take = Math.min(2, cells);
+  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
+    const n = Math.min(CHUNK, rows - r0);
+    const { values, indices } = await topK(data.subarray(r0 * dim, (r0 + n) * dim), n, centres, cells, take);
+    for (let r = 0; r < n; r++) {
+      cell[r0 + r] = Number(indices[r * take]!);
+      second[r0 + r] = Number(indices[r * take + take - 1]!);
+      score[r0 + r] = values[r * take]!;
+    }
+  }
+}
+
+/** Each centre to its rows' mean direction; a centre without rows stays. */
+function moveCentres(data: Float32Array, dim: number, nonZero: readonly number[], cell: Int32Array, centres: Float32Array): void {
+  const sums = new Float64Array(centres.length);
+  for (const r of nonZero) for (let d = 0; d < dim; d++) sums[cell[r]! * dim + d] = sums[cell[r]! * dim + d]! + data[r * dim + d]!;
+  for (let c = 0; c < centres.length / dim; c++) {
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += sums[c * dim + d]! ** 2;
+    if (norm === 0) continue;
+    for (let d = 0; d < dim; d++) centres[c * dim + d] = sums[c * dim + d]! / Math.sqrt(norm);
+  }
+}
+
+/**
+ * The estimated share of pairs the search would still score: for a sample of rows, their
+ * `wanted`-th best similarity (one search of the sample against every row), and the rows of
+ * the cells whose balls (centre, largest angle of a row) can reach it.
+ */
+async function keptShare(
+  data: Float32Array,
+  rows: number,
+  dim: number,
+  nonZero: readonly number[],
+  zeroRows: number,
+  cells: number,
+  cell: Int32Array,
+  score: Float32Array,
+  centres: Float32Array,
+  wanted: number,
+  topK: TopKRun,
+): Promise<number> {
+  const radius = new Float64Array(cells);
+  const size = new Float64Array(cells);
+  for (const r of nonZero) {
+    size[cell[r]!] = size[cell[r]!]! + 1;
+    radius[cell[r]!] = Math.max(radius[cell[r]!]!, Math.acos(Math.max(-1, score[r]! - ROUNDING)));
+  }
+  const sampleRows = Array.from({ length: Math.min(SAMPLE, nonZero.length) }, (_, s) => nonZero[Math.floor((s * nonZero.length) / Math.min(SAMPLE, nonZero.length))]!);
+  const sample = new Float32Array(sampleRows.length * dim);
+  sampleRows.forEach((r, s) => sample.set(data.subarray(r * dim, (r + 1) * dim), s * dim));
+  // Each sample row's best `wanted` of every chunk: its `wanted`-th best overall is among them.
+  const found: number[][] = sampleRows.map(() => []);
+  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
+    const n = Math.min(CHUNK, rows - r0);
+    const take = Math.min(wanted, n);
+    const { values } = await topK(sample, sampleRows.length, data.subarray(r0 * dim, (r0 + n) * dim), n, take);
+    found.forEach((list, s) => list.push(...values.subarray(s * take, (s + 1) * take)));
+  }
+  const { values: nearest, indices: nearestCell } = await topK(sample, sampleRows.length, centres, cells, cells);
+  let kept = 0;
+  found.forEach((list, s) => {
+    list.sort((a, b) => b - a);
+    const kth = list.length >= wanted ? list[wanted - 1]! : -Infinity;
+    // Zero rows score 0: kept where 0 can reach the k-th best.
+    let keptRows = ROUNDING >= kth ? zeroRows : 0;
+    for (let j = s * cells; j < (s + 1) * cells; j++) {
+      const c = Number(nearestCell[j]!);
+      const gap = Math.acos(Math.min(1, nearest[j]! + ROUNDING)) - radius[c]!;
+      if ((gap <= 0 ? 1 : Math.cos(gap)) + ROUNDING >= kth) keptRows += size[c]!;
+    }
+    kept += keptRows / rows;
+  });
+  return kept / sampleRows.length;
+}
