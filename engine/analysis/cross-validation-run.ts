@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crossValidationSchema, type CrossValidation, type CvFold } from '../../shared/cross-validation-types';
-import type { RunManifest } from '../../shared/run-types';
+import { runManifestSchema, type RunManifest } from '../../shared/run-types';
 import { loadEvalConfig, type ResolvedEvalConfig } from '../config/load-config';
 import { EvalensError } from '../errors';
 import { predictionOutputsOfBinding, trueClass, type PredictionOutput } from '../report/prediction-outputs';
@@ -14,7 +14,7 @@ import { submitEvaluation } from '../runner/submit-run';
 import type { SupervisedRun } from '../runner/supervisor';
 import type { RunProgress } from '../runner/worker-protocol';
 import { writeFileAtomic } from '../runs/atomic-file';
-import { event } from '../runs/run-event';
+import { newRunId } from '../runs/run-id';
 import type { RunStore } from '../runs/run-store';
 import { checkRequirements, DEFAULT_FOLDS, foldsFromFile, stratifiedFolds } from './cross-validation-folds';
 import { crossValidate } from './cross-validation';
@@ -251,33 +251,52 @@ async function embeddingsOf(store: RunStore, manifest: RunManifest, latent: stri
   return { data, dim: run.dim };
 }
 
-/** The run of kind 'cross-validation' with its result; on any failure, nothing is left in the store. */
+/**
+ * The run of kind 'cross-validation' with its result. Written here rather than by
+ * RunStore.create, which makes a queued run: a queue drained by another process meanwhile
+ * would take it for an evaluation. The folder gets its result first and its manifest last
+ * (atomically), and a folder without a manifest is no run, so no reader ever sees it half
+ * made; on any failure the folder is removed.
+ */
 function storeResult(store: RunStore, config: ResolvedEvalConfig, prepared: PreparedEvaluation, source: RunManifest, body: Omit<CrossValidation, 'runId' | 'durationMs'>, started: number): { manifest: RunManifest; result: CrossValidation } {
-  const startedAt = new Date(Date.now() - (performance.now() - started));
-  const created = store.create({
-    kind: 'cross-validation',
-    name: `${config.name}: ${body.k}-fold cross-validation on ${body.benchmark}`,
-    config,
-    hashes: prepared.hashes,
-    modelPath: prepared.modelPath,
-    outputs: source.outputs,
-    benchmarks: [{ name: body.benchmark, total: body.samples }],
-    batchSize: config.batchSize,
-  });
+  const startedAt = new Date(Date.now() - (performance.now() - started)).toISOString();
+  const now = new Date();
+  const runId = newRunId(now);
+  const dir = store.runDir(runId);
+  mkdirSync(store.root, { recursive: true });
+  mkdirSync(dir);
   try {
-    const result = crossValidationSchema.parse({ ...body, runId: created.runId, durationMs: performance.now() - started });
-    writeFileAtomic(path.join(store.runDir(created.runId), CROSS_VALIDATION_FILE), `${JSON.stringify(result, null, 1)}\n`);
-    const mean = result.summary.accuracy;
-    const manifest = store.update(created.runId, (m) => {
-      m.status = 'completed';
-      // From the command's start: the run's duration is the whole cross-validation's, its evaluation included.
-      m.events.unshift({ at: startedAt.toISOString(), kind: 'started', message: `cross-validation started on benchmark '${body.benchmark}'` });
-      m.benchmarks = m.benchmarks.map((b) => ({ ...b, done: b.total }));
-      m.events.push(event('completed', `${result.k}-fold cross-validation of ${result.samples} samples on the embeddings of run ${result.sourceRunId}: accuracy ${mean.mean.toFixed(4)} ± ${mean.std.toFixed(4)}`));
+    const result = crossValidationSchema.parse({ ...body, runId, durationMs: performance.now() - started });
+    writeFileAtomic(path.join(dir, CROSS_VALIDATION_FILE), `${JSON.stringify(result, null, 1)}\n`);
+    const at = now.toISOString();
+    const name = `${config.name}: ${body.k}-fold cross-validation on ${body.benchmark}`;
+    const accuracy = result.summary.accuracy;
+    const manifest = runManifestSchema.parse({
+      schemaVersion: 1,
+      runId,
+      kind: 'cross-validation',
+      name,
+      status: 'completed',
+      createdAt: at,
+      updatedAt: at,
+      seq: now.getTime() * 1000,
+      config,
+      hashes: prepared.hashes,
+      modelPath: prepared.modelPath,
+      outputs: source.outputs,
+      benchmarks: [{ name: body.benchmark, total: body.samples, done: body.samples, errors: 0 }],
+      batchSize: config.batchSize,
+      checkpoint: { records: 0, recordsBytes: 0, embeddings: {} },
+      events: [
+        // From the command's start: the run's duration is the whole cross-validation's, its evaluation included.
+        { at: startedAt, kind: 'started', message: `${body.k}-fold cross-validation of benchmark '${body.benchmark}' started` },
+        { at, kind: 'completed', message: `${result.k}-fold cross-validation of ${result.samples} samples on the embeddings of run ${result.sourceRunId}: accuracy ${accuracy.mean.toFixed(4)} ± ${accuracy.std.toFixed(4)}` },
+      ],
     });
+    store.write(manifest);
     return { manifest, result };
   } catch (error) {
-    rmSync(store.runDir(created.runId), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
