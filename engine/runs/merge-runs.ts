@@ -24,7 +24,8 @@ const SCRATCH = /^\.merging-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}\.([0-9]+)$/;
  * evaluation run unsharded. A shard's records hold positions and embedding rows of its own;
  * here each benchmark takes its shards' records in shard order, positions moved to where the
  * shard starts and embedding rows numbered across the run, as the unsharded runner numbers
- * them. The results are then computed from the merged records, read back in order, as a
+ * them. Each line is otherwise copied as it is: the runner writes a record's benchmark and
+ * position first and its embedding row last, so only those bytes change. The results are then computed from the merged records, read back in order, as a
  * resumed runner replays them: the same float sums in the same order.
  *
  * Streamed: one chunk of each shard's records and a few MiB of output at a time, whatever the
@@ -97,14 +98,14 @@ async function writeMerged(staging: RunStore, runId: string, shards: readonly Ru
     const benchmarks: RunManifest['benchmarks'] = [];
     for (const [bi, b] of first.benchmarks.entries()) {
       const total = shards.reduce((n, s) => n + s.benchmarks[bi]!.total, 0);
+      const name = JSON.stringify(b.name);
       for (const cursor of cursors) {
         const start = shardRange(total, shard.batchSize, cursor.shard).start;
         const rows = cursor.rowsBefore;
         for (let position = 0; position < cursor.manifest.benchmarks[bi]!.done; position++) {
-          const record = await cursor.nextRecord(b.name, position);
-          record.position = start + position;
-          if (record.embeddingRow !== undefined) record.embeddingRow = row++;
-          const text = `${JSON.stringify(record)}\n`;
+          const line = await cursor.nextLine(name, position);
+          const body = line.text.slice(line.head, line.embedded ? line.text.length - line.tail : line.text.length);
+          const text = `{"benchmark":${name},"position":${start + position},${body}${line.embedded ? `,"embeddingRow":${row++}}` : ''}\n`;
           records.append(text);
           pending += text.length;
           if (pending >= WRITE_BYTES) flush();
@@ -115,6 +116,7 @@ async function writeMerged(staging: RunStore, runId: string, shards: readonly Ru
       benchmarks.push({ name: b.name, total, done: total, errors: shards.reduce((n, s) => n + s.benchmarks[bi]!.errors, 0) });
     }
     flush();
+    for (const cursor of cursors) cursor.checkAllRowsCopied();
     const checkpoint: RunManifest['checkpoint'] = { records: benchmarks.reduce((n, b) => n + b.done, 0), recordsBytes: records.flush(), embeddings: {} };
     for (const [o, log] of embeddings) {
       const dim = dims.get(o);
@@ -154,16 +156,18 @@ async function writeMerged(staging: RunStore, runId: string, shards: readonly Ru
   }
 }
 
-interface ParsedRecord {
-  benchmark: unknown;
-  position: unknown;
-  embeddingRow?: unknown;
+/** A shard's record line: `head` characters of benchmark and position, and `tail` of its embedding row at the end when `embedded`. */
+interface ShardLine {
+  text: string;
+  head: number;
+  embedded: boolean;
+  tail: number;
 }
 
 /**
- * One shard's committed records, a line at a time in file order (each line parsed as it was
- * written, so written back unchanged but for the fields the merge moves), and its embedding
- * rows, read as far as its records have gone.
+ * One shard's committed records, a line at a time in file order, and its embedding rows, read
+ * as far as its records have gone. The merged run is read back and checked record by record
+ * once written; here each line is only checked to be the record its manifest counts next.
  */
 class ShardCursor {
   readonly shard: RunShard;
@@ -185,11 +189,11 @@ class ShardCursor {
     this.chunks = this.reader.chunks();
   }
 
-  /** The next record, which must be `position` of `benchmark`. */
-  async nextRecord(benchmark: string, position: number): Promise<ParsedRecord> {
+  /** The next line, which must be the record at `position` of the benchmark named `name` (as JSON). */
+  async nextLine(name: string, position: number): Promise<ShardLine> {
     while (this.at >= this.chunk.length) {
       const next = await this.chunks.next();
-      if (next.done === true) throw this.corrupt(`it ends before position ${position} of benchmark '${benchmark}'`);
+      if (next.done === true) throw this.corrupt(`it ends before position ${position} of benchmark ${name}`);
       this.chunk = next.value;
       this.at = 0;
     }
@@ -198,20 +202,19 @@ class ShardCursor {
     const text = this.chunk.slice(this.at, end);
     this.at = end + 1;
     this.line++;
-    let record: ParsedRecord;
-    try {
-      record = JSON.parse(text) as ParsedRecord;
-    } catch {
-      throw this.corrupt('a line is not JSON');
+    const head = `{"benchmark":${name},"position":${position},`;
+    if (!text.startsWith(head)) throw this.corrupt(`line ${this.line} is not the record at position ${position} of benchmark ${name} that its manifest counts there`);
+    const tail = `,"embeddingRow":${this.rowsBefore}}`;
+    const embedded = text.endsWith(tail);
+    if (embedded) this.rowsBefore++;
+    return { text, head: head.length, embedded, tail: tail.length };
+  }
+
+  /** Every embedding row the shard's checkpoint holds went with one of its records. */
+  checkAllRowsCopied(): void {
+    for (const [output, entry] of Object.entries(this.manifest.checkpoint.embeddings)) {
+      if ((this.copied.get(output) ?? 0) !== entry.bytes) throw this.corrupt(`its records name ${this.rowsBefore} embedding rows, but ${embeddingsFile(output)} holds ${entry.bytes / 4 / entry.dim}`);
     }
-    if (record.benchmark !== benchmark || record.position !== position) {
-      throw this.corrupt(`line ${this.line} holds ${JSON.stringify(record.benchmark)} position ${JSON.stringify(record.position)} where its manifest counts '${benchmark}' position ${position}`);
-    }
-    if (record.embeddingRow !== undefined) {
-      if (record.embeddingRow !== this.rowsBefore) throw this.corrupt(`line ${this.line} has embedding row ${JSON.stringify(record.embeddingRow)}, not ${this.rowsBefore}`);
-      this.rowsBefore++;
-    }
-    return record;
   }
 
   /** Appends the shard's next `rows` rows of latent output `output` to `log`; returns the bytes appended. */
