@@ -18,6 +18,9 @@
  *              of re-scoring without inference (bench/rescoring-bench.ts). --rescore-samples N (5000).
  *  series      three checkpoints of digits_cnn_big.onnx as one checkpoint series against three
  *              runs, same --rescore-samples (bench/rescoring-bench.ts).
+ *  shards      one run unsharded, then as 2 and 4 shards in parallel processes (`eval --shard`),
+ *              and `runs merge` of 4 shards: time and peak RSS at --shard-samples (100000) and
+ *              a tenth of it (bench/shard-bench.ts).
  *  crash       the crash test in its long mode (30 kills), as the last section.
  *
  * Options: --samples N (20000) --rounds N (3) --batch N (64) --memory 10000,100000
@@ -41,8 +44,9 @@ import { largeDigitsRun } from '../test/helpers/report-fixtures';
 import { webviewBench } from './webview-bench';
 import { analysisBench } from './analysis-bench';
 import { reuseBench, seriesBench } from './rescoring-bench';
+import { shardBench } from './shard-bench';
 
-const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'analysis', 'reuse', 'series', 'crash'] as const;
+const SECTIONS = ['throughput', 'profile', 'memory', 'report', 'analysis', 'reuse', 'series', 'shards', 'crash'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: options } = parseArgs({
@@ -53,6 +57,7 @@ const { values: options } = parseArgs({
     memory: { type: 'string', default: '10000,100000' },
     kills: { type: 'string', default: '30' },
     'rescore-samples': { type: 'string', default: '5000' },
+    'shard-samples': { type: 'string', default: '100000' },
     only: { type: 'string', multiple: true },
     skip: { type: 'string', multiple: true },
     out: { type: 'string' },
@@ -473,6 +478,14 @@ function rescoring(section: typeof reuseBench): (dir: string) => Promise<void> {
   };
 }
 
+async function shards(dir: string): Promise<void> {
+  const samples = int('shard-samples');
+  log(`\n== shards: ${fmt(samples)} samples of digits_cnn.onnx, unsharded, then 2 and 4 shards in parallel, then merged`);
+  const result = await shardBench({ dir, samples, batchSize: 256 });
+  rows.push(...result.rows);
+  figures.shards = result.figures;
+}
+
 /** 1-minute load average: how busy the machine was while measuring. */
 function loadAverage(): string {
   return loadavg()[0]!.toFixed(2);
@@ -501,6 +514,7 @@ async function main(): Promise<void> {
       ['analysis', analysis],
       ['reuse', rescoring(reuseBench)],
       ['series', rescoring(seriesBench)],
+      ['shards', shards],
       ['crash', crash],
     ] as const) {
       if (!wanted(section)) continue;
