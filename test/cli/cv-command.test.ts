@@ -102,6 +102,13 @@ test("the reference folds on all 1,797 digits: per-fold accuracies within 0.01 o
   assert.equal(runIds(runsDir).length, 3);
   assert.deepEqual(again.assignment, { kind: 'stratified', seed: 4 });
   assert.ok(again.summary.accuracy.mean > 0.94);
+  const shown = evalensSync(['runs', 'show', result.runId, '--runs-dir', runsDir], { cwd: workspace });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /Cross-validation .*5-fold cross-validation on all/);
+  assert.match(shown.stdout, new RegExp(`mean {2,}${result.summary.accuracy.mean.toFixed(4)} `));
+  const shownJson = JSON.parse(evalensSync(['runs', 'show', result.runId, '--runs-dir', runsDir, '--json'], { cwd: workspace }).stdout) as { kind: string; crossValidation: unknown };
+  assert.equal(shownJson.kind, 'cross-validation');
+  assert.deepEqual(crossValidationSchema.parse(shownJson.crossValidation), result);
   const listed = evalensSync(['runs', 'list', '--runs-dir', runsDir, '--kind', 'cross-validation', '--json'], { cwd: workspace });
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual((JSON.parse(listed.stdout) as { runs: { runId: string }[] }).runs.map((r) => r.runId).sort(), [result.runId, again.runId].sort());

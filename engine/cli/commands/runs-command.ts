@@ -9,6 +9,8 @@ import { RunStore } from '../../runs/run-store';
 import { DEFAULT_EXPORT_FORMATS, EXPORT_FORMATS, exportRun, type ExportFormat } from '../../report/export-run';
 import { markdownReport } from '../../report/markdown-report';
 import { readAnalysis } from '../../analysis/analysis-store';
+import { readCrossValidation } from '../../analysis/cross-validation-store';
+import { formatCrossValidation } from '../output/cross-validation-text';
 import { positiveInt, type CliContext, type RegisterCommand } from '../cli-context';
 import { formatRunDetails, runShowJson } from '../output/run-details';
 import { formatRunList, runListEntry, type RunListJson } from '../output/run-list';
@@ -91,13 +93,16 @@ function registerShow(runs: Command, ctx: CliContext): void {
     reconcileInterruptedRuns(store);
     const manifest = store.read(runId);
     const results = store.readResults(runId);
+    // A cross-validation run's scores are its cross-validation.json, not results.json.
+    const crossValidation = manifest.kind === 'cross-validation' && manifest.status === 'completed' ? readCrossValidation(store, runId) : undefined;
     if (format === 'json') {
-      process.stdout.write(`${JSON.stringify(runShowJson(manifest, results), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...runShowJson(manifest, results), ...(crossValidation === undefined ? {} : { crossValidation }) }, null, 2)}\n`);
     } else if (format === 'md') {
       process.stdout.write(markdownReport(manifest, results, { baseDir: process.cwd(), analysis: readAnalysis(store, runId) }));
     } else {
       const paint = colour(process.stdout);
-      process.stdout.write(`${formatRunSummary(manifest, results, paint)}\n\n${formatRunDetails(manifest, paint)}\n`);
+      const scores = crossValidation === undefined ? formatRunSummary(manifest, results, paint) : formatCrossValidation(manifest, crossValidation, paint);
+      process.stdout.write(`${scores}\n\n${formatRunDetails(manifest, paint)}\n`);
     }
   });
 }

@@ -14,7 +14,7 @@ export function formatCrossValidation(manifest: RunManifest, cv: CrossValidation
     '',
   ];
   const header = ['fold', 'train', 'test', ...CV_METRICS, 'iterations'];
-  const rows = cv.folds.map((f) => [String(f.fold), String(f.trainSize), String(f.testSize), ...CV_METRICS.map((m) => f.metrics[m].toFixed(4)), String(f.iterations)]);
+  const rows = cv.folds.map((f) => [String(f.fold + 1), String(f.trainSize), String(f.testSize), ...CV_METRICS.map((m) => f.metrics[m].toFixed(4)), String(f.iterations)]);
   const mean = ['mean', '', '', ...CV_METRICS.map((m) => cv.summary[m].mean.toFixed(4)), ''];
   const std = ['± std', '', '', ...CV_METRICS.map((m) => cv.summary[m].std.toFixed(4)), ''];
   lines.push(...table(header, [...rows, mean, std], paint, rows.length));
