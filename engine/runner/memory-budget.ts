@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
  * onnxruntime allocates a batch's intermediate tensors when it runs it and (with its arena off,
  * see onnx-session.ts) frees them after, so a batch costs its peak above the memory the runner
  * holds between batches, and that cost grows with the batch. A run starts with a probe: one
- * sample alone, its outputs thrown away, which measures both. Then each batch's peak (from one
+ * sample alone, its outputs thrown away (run twice, the first run warming the session up),
+ * which measures both. Then each batch's peak (from one
  * result to the next: the inference thread starts a batch as it ends the one before) updates
  * the cost per sample, and before a batch is sent the runner halves it until its predicted peak
  * fits under the limit with a margin. Memory held between batches is the probe's figure plus
@@ -30,8 +31,13 @@ export class MemoryBudget {
     return this.perSample !== undefined;
   }
 
-  /** Runs `probe`, a batch of one sample with nothing else in flight, and measures it. */
+  /**
+   * Runs `probe`, a batch of one sample with nothing else in flight, twice, and measures the
+   * second: a session's first run allocates once what every later run reuses (on the digits
+   * example, some 28 MB, which measured as one sample's cost would have halved 64 to 16).
+   */
   async probe(probe: () => Promise<unknown>): Promise<void> {
+    await probe();
     this.held = this.meter.current();
     this.heldJs = jsMemory();
     this.meter.reset();

@@ -110,7 +110,7 @@ export function superviseRun(store: RunStore, runId: string, options: SuperviseO
 function overLimitReason(runId: string, rss: number, memoryLimitMb: number): string {
   return (
     `The runner's resident memory reached ${mib(rss)}, above memoryLimitMb (${memoryLimitMb} MiB), and the run was stopped. ` +
-    `Finished samples are kept: raise the limit (evalens resume ${runId} --memory-limit-mb N, or the evalens.memoryLimitMb setting in VS Code) or lower batchSize, then resume the run.`
+    `Finished samples are kept: raise memoryLimitMb (evalens resume ${runId} --memory-limit-mb N, or the evalens.memoryLimitMb setting in VS Code) or lower batchSize, then resume the run.`
   );
 }
 
