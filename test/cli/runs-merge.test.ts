@@ -81,6 +81,10 @@ test('4 shards evaluated as parallel processes merge into a run equal to the uns
   // The same report but for the run's id, its times and events.
   const report = (text: string, runId: string) => text.replaceAll(runId, '<run>').split('\n').filter((line) => !/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/.test(line));
   assert.deepEqual(report(shown.stdout, summary.runId), report(evalensSync(['runs', 'show', refId, '--runs-dir', refRuns, '--format', 'md']).stdout, refId));
+  const showJson = JSON.parse(evalensSync(['runs', 'show', summary.runId, '--runs-dir', store, '--json']).stdout) as { mergedFrom?: string[] };
+  assert.deepEqual(showJson.mergedFrom, ids);
+  assert.match(evalensSync(['runs', 'show', summary.runId, '--runs-dir', store]).stdout, new RegExp(`merged from\\s+${ids.join(', ')}`));
+  assert.match(evalensSync(['runs', 'show', ids[1]!, '--runs-dir', store]).stdout, /shard\s+2 of 4, cut at batches of 16; eval config sha256 [0-9a-f]{12}/);
   const out = path.join(workspace, 'export-merged');
   const exported = evalensSync(['runs', 'export', summary.runId, '--runs-dir', store, '--out', out, '--format', 'md,csv', '--json']);
   assert.equal(exported.code, 0, exported.stderr);

@@ -15,6 +15,10 @@ export interface RunShowJson extends RunSummaryJson {
   hashes: RunManifest['hashes'];
   batchSize: number;
   events: RunEvent[];
+  /** A shard run's part of its evaluation (`eval --shard`). */
+  shard?: RunManifest['shard'];
+  /** The shard runs a merged run was made from (`runs merge`). */
+  mergedFrom?: string[];
 }
 
 export function runShowJson(manifest: RunManifest, results: RunResults | undefined): RunShowJson {
@@ -31,6 +35,8 @@ export function runShowJson(manifest: RunManifest, results: RunResults | undefin
     events: manifest.events,
   };
   if (manifest.error !== undefined) json.resumable = manifest.error.resumable;
+  if (manifest.shard !== undefined) json.shard = manifest.shard;
+  if (manifest.mergedFrom !== undefined) json.mergedFrom = manifest.mergedFrom;
   return json;
 }
 
@@ -52,6 +58,8 @@ export function formatRunDetails(manifest: RunManifest, paint: Paint, cwd = proc
     ['integration', config.integration === undefined ? undefined : `${shown(config.integration)}  sha256 ${manifest.hashes.script.slice(0, 12)}`],
     ['model', `${shown(config.model) ?? 'bound by the integration'}  sha256 ${manifest.hashes.model.slice(0, 12)}`],
     ['batch size', String(manifest.batchSize)],
+    ['shard', manifest.shard === undefined ? undefined : `${manifest.shard.index} of ${manifest.shard.count}, cut at batches of ${manifest.shard.batchSize}; eval config sha256 ${manifest.shard.parent.config.slice(0, 12)}`],
+    ['merged from', manifest.mergedFrom?.join(', ')],
     ['providers', Array.isArray(config.executionProviders) ? config.executionProviders.join(', ') : undefined],
     ['created', manifest.createdAt],
     ['updated', manifest.updatedAt],
