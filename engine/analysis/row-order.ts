@@ -15,12 +15,12 @@ export type TopKRun = (queries: Float32Array, queryRows: number, pool: Float32Ar
 const CELL_ROWS = 192;
 /** Sample rows per cell from which the k-means++ seeds are drawn. */
 const SEED_SAMPLE = 8;
-/** Scorings of the rows against the centres; the first one also tells whether to prune at all. */
+/** Scorings of the rows against the centres (k-means rounds). */
 const ROUNDS = 2;
 /** Rows per scoring run: rows × cells of float32 scores at a time. */
 const CHUNK = 8192;
 /** Rows whose k-th best similarity is found to estimate the share of pairs pruning would keep. */
-const SAMPLE = 256;
+const PROBES = 256;
 /** Above this estimated share of pairs kept, pruning costs more than it saves (it gathers rows). */
 const MAX_KEPT = 0.6;
 /**
@@ -87,14 +87,14 @@ export async function rowBlocks(data: Float32Array, rows: number, dim: number, b
   for (let r = 0; r < rows; r++) (isZeroRow(data, r, dim) ? zero : nonZero).push(r);
   if (nonZero.length === 0) return undefined;
   const cells = Math.max(1, Math.ceil(nonZero.length / CELL_ROWS));
-  const centres = await seedCentres(data, dim, nonZero, cells, topK);
+  const { centres, sample } = await seedCentres(data, dim, nonZero, cells, topK);
+  if ((await keptShare(data, rows, dim, sample, nonZero.length, zero.length, centres, cells, wanted, topK)) > MAX_KEPT) return undefined;
   const cell = new Int32Array(rows);
   const second = new Int32Array(rows);
   const score = new Float32Array(rows);
   for (let round = 0; round < ROUNDS; round++) {
     if (round > 0) moveCentres(data, dim, nonZero, cell, centres);
     await assign(data, rows, dim, centres, cells, topK, cell, second, score);
-    if (round === 0 && (await keptShare(data, rows, dim, nonZero, zero.length, cells, cell, score, centres, wanted, topK)) > MAX_KEPT) return undefined;
   }
 
   // Rows by cell, then by the next nearest cell (rows leaning the same way), zero rows last.
@@ -135,7 +135,7 @@ export async function rowBlocks(data: Float32Array, rows: number, dim: number, b
  * against the round's centres. A round draws at most a quarter of the centres still to draw,
  * so the last ones go, one at a time, where the earlier ones left rows far from any centre.
  */
-async function seedCentres(data: Float32Array, dim: number, nonZero: readonly number[], cells: number, topK: TopKRun): Promise<Float32Array> {
+async function seedCentres(data: Float32Array, dim: number, nonZero: readonly number[], cells: number, topK: TopKRun): Promise<{ centres: Float32Array; sample: Float32Array }> {
   const size = Math.min(nonZero.length, SEED_SAMPLE * cells);
   const sample = new Float32Array(size * dim);
   for (let s = 0; s < size; s++) {
@@ -166,7 +166,7 @@ async function seedCentres(data: Float32Array, dim: number, nonZero: readonly nu
       picks.push(s);
     }
   }
-  return centres;
+  return { centres, sample };
 }
 
 /**
@@ -222,53 +222,48 @@ function moveCentres(data: Float32Array, dim: number, nonZero: readonly number[]
 }
 
 /**
- * The estimated share of pairs the search would still score: for a sample of rows, their
- * `wanted`-th best similarity (one search of the sample against every row), and the rows of
- * the cells whose balls (centre, largest angle of a row) can reach it.
+ * The estimated share of pairs the search would still score, from the seeding's sample: its
+ * rows' cells give the cells' sizes and radii (a little short of the whole cells'), and for a
+ * few of them, their `wanted`-th best similarity (one search against every row) and the rows
+ * of the cells whose balls can reach it.
  */
-async function keptShare(
-  data: Float32Array,
-  rows: number,
-  dim: number,
-  nonZero: readonly number[],
-  zeroRows: number,
-  cells: number,
-  cell: Int32Array,
-  score: Float32Array,
-  centres: Float32Array,
-  wanted: number,
-  topK: TopKRun,
-): Promise<number> {
+async function keptShare(data: Float32Array, rows: number, dim: number, sample: Float32Array, nonZeroRows: number, zeroRows: number, centres: Float32Array, cells: number, wanted: number, topK: TopKRun): Promise<number> {
+  const sampled = sample.length / dim;
   const radius = new Float64Array(cells);
   const size = new Float64Array(cells);
-  for (const r of nonZero) {
-    size[cell[r]!] = size[cell[r]!]! + 1;
-    radius[cell[r]!] = Math.max(radius[cell[r]!]!, Math.acos(Math.max(-1, score[r]! - ROUNDING)));
+  const own = await topK(sample, sampled, centres, cells, 1);
+  for (let s = 0; s < sampled; s++) {
+    const c = Number(own.indices[s]!);
+    size[c] = size[c]! + nonZeroRows / sampled;
+    radius[c] = Math.max(radius[c]!, Math.acos(Math.max(-1, own.values[s]! - ROUNDING)));
   }
-  const sampleRows = Array.from({ length: Math.min(SAMPLE, nonZero.length) }, (_, s) => nonZero[Math.floor((s * nonZero.length) / Math.min(SAMPLE, nonZero.length))]!);
-  const sample = new Float32Array(sampleRows.length * dim);
-  sampleRows.forEach((r, s) => sample.set(data.subarray(r * dim, (r + 1) * dim), s * dim));
-  // Each sample row's best `wanted` of every chunk: its `wanted`-th best overall is among them.
-  const found: number[][] = sampleRows.map(() => []);
+  const probes = Math.min(PROBES, sampled);
+  const probe = new Float32Array(probes * dim);
+  for (let p = 0; p < probes; p++) {
+    const s = Math.floor((p * sampled) / probes);
+    probe.set(sample.subarray(s * dim, (s + 1) * dim), p * dim);
+  }
+  // Each probe's best `wanted` of every chunk: its `wanted`-th best overall is among them.
+  const found: number[][] = Array.from({ length: probes }, () => []);
   for (let r0 = 0; r0 < rows; r0 += CHUNK) {
     const n = Math.min(CHUNK, rows - r0);
     const take = Math.min(wanted, n);
-    const { values } = await topK(sample, sampleRows.length, data.subarray(r0 * dim, (r0 + n) * dim), n, take);
-    found.forEach((list, s) => list.push(...values.subarray(s * take, (s + 1) * take)));
+    const { values } = await topK(probe, probes, data.subarray(r0 * dim, (r0 + n) * dim), n, take);
+    found.forEach((list, p) => list.push(...values.subarray(p * take, (p + 1) * take)));
   }
-  const { values: nearest, indices: nearestCell } = await topK(sample, sampleRows.length, centres, cells, cells);
+  const { values: nearest, indices: nearestCell } = await topK(probe, probes, centres, cells, cells);
   let kept = 0;
-  found.forEach((list, s) => {
+  found.forEach((list, p) => {
     list.sort((a, b) => b - a);
     const kth = list.length >= wanted ? list[wanted - 1]! : -Infinity;
     // Zero rows score 0: kept where 0 can reach the k-th best.
     let keptRows = ROUNDING >= kth ? zeroRows : 0;
-    for (let j = s * cells; j < (s + 1) * cells; j++) {
+    for (let j = p * cells; j < (p + 1) * cells; j++) {
       const c = Number(nearestCell[j]!);
       const gap = Math.acos(Math.min(1, nearest[j]! + ROUNDING)) - radius[c]!;
       if ((gap <= 0 ? 1 : Math.cos(gap)) + ROUNDING >= kth) keptRows += size[c]!;
     }
     kept += keptRows / rows;
   });
-  return kept / sampleRows.length;
+  return kept / probes;
 }
