@@ -59,6 +59,8 @@ interface LabeledSamples {
   indices: number[];
   classes: number[];
   inputHashes: string[];
+  /** Samples whose encoders or metadata failed (the evaluation fails them too): left out, the first one's error kept. */
+  failed: { count: number; first?: string };
 }
 
 export async function runCrossValidation(store: RunStore, request: CrossValidationRequest, hooks: CrossValidationHooks = {}): Promise<{ manifest: RunManifest; result: CrossValidation }> {
@@ -84,6 +86,7 @@ export async function runCrossValidation(store: RunStore, request: CrossValidati
   }
   const k = fromFile?.k ?? request.k ?? DEFAULT_FOLDS;
   const warnings = checkRequirements(counts, k, where);
+  if (samples.failed.count > 0) warnings.push(`${samples.failed.count} ${samples.failed.count === 1 ? 'sample' : 'samples'} of ${where} failed in the integration and ${samples.failed.count === 1 ? 'is' : 'are'} left out (the first: ${samples.failed.first}). Run evalens test on the integration to see each failure.`);
   for (const warning of warnings) hooks.onWarning?.(warning);
 
   // The head's classes: those with samples (an absent class could never be learned).
@@ -167,12 +170,17 @@ function labeledSamples(prepared: PreparedEvaluation, where: string): LabeledSam
   const bench = prepared.benchmarks[0]!;
   const numClasses = output.task === 'binary' ? 2 : (output.labels?.length ?? 0);
   const pipeline = samplePipeline(prepared.integration, bench.subset, bench.name, createInputHasher(Object.keys(def.inputs)));
-  const samples: LabeledSamples = { output, labels: [], indices: [], classes: [], inputHashes: [] };
+  const samples: LabeledSamples = { output, labels: [], indices: [], classes: [], inputHashes: [], failed: { count: 0 } };
   let seen = numClasses;
   bench.indices.forEach((index, position) => {
     const sample = pipeline.encode(position, index);
     const truth = sample.groundTruths.get(output.groundTruth!);
-    if (sample.error !== undefined || truth === undefined) return;
+    if (sample.error !== undefined) {
+      samples.failed.count++;
+      samples.failed.first ??= sample.error.message;
+      return;
+    }
+    if (truth === undefined) return;
     const c = trueClass(output, Array.from(truth, Number));
     if (c === undefined || !Number.isInteger(c) || c < 0) {
       throw new EvalensError('usage', `${where}: the ground truth '${output.groundTruth}' of sample ${index} is ${Array.from(truth, Number).join(', ')}, not a class index. Fix its ground-truth encoder (evalens test checks it).`);

@@ -193,3 +193,15 @@ test('an unknown benchmark or latent output, an unlabeled benchmark, a checkpoin
   const series = writeEvalConfig(workspace, 'series.eval.json', { name: 'series', integration: 'digits.integration.ts', model: { path: 'checkpoints', checkpoint: 'all' }, benchmarks: [{ name: 'test', subset: 'test' }] });
   assertRefused(series, [], /evaluates a checkpoint series \(model\.checkpoint 'all'\).*Set model\.checkpoint to the checkpoint to cross-validate/);
 });
+
+test('a sample its encoder fails on is left out with a warning naming the failure, the rest cross-validated', () => {
+  const rows = rowsOf({ 0: 12, 1: 13 });
+  const broken = { ...digits, x: digits.x.map((x, row) => (row === rows[12] ? x.slice(0, 10) : x)), test_index: rows };
+  writeFileSync(path.join(workspace, 'broken.json'), JSON.stringify(broken));
+  const config = writeEvalConfig(workspace, 'broken.eval.json', { name: 'broken', integration: 'digits.integration.ts', benchmarks: [{ name: 'broken', subset: 'test', dataset: 'broken.json' }], maxSampleErrors: 1 });
+  const result = cvJson(config, path.join(workspace, 'runs-broken'), ['--folds', '3']);
+  assert.equal(result.samples, 24);
+  assert.deepEqual(result.classCounts, [12, 12]);
+  assert.ok(!result.folds.some((f) => f.testIndices.includes(12)));
+  assert.match(result.warnings.join('\n'), /1 sample of Benchmark 'broken' of .* failed in the integration and is left out \(the first: .*sample 12.*\)\. Run evalens test/);
+});
