@@ -74,3 +74,13 @@ test('in a narrow panel the fold table scrolls inside the section instead of ove
   assert.deepEqual(overflow, { scrolls: true, pageWider: false });
   await view.close();
 });
+
+test('the self-contained HTML export shows the same cross-validation', async () => {
+  const cv = report.crossValidation!;
+  const exported = await openWebview(browser, { view: 'report', host: 'static', inlinedData: report });
+  const section = exported.page.locator('evalens-cross-validation');
+  await section.locator('table[data-table="folds"]').waitFor();
+  assert.equal(await section.locator('table[data-table="folds"] tbody tr').count(), cv.k);
+  assert.equal((await section.locator('.card[data-metric="accuracy"] .value').innerText()).replace(/\s+/g, ' '), `${score(cv.summary.accuracy.mean)} ± ${score(cv.summary.accuracy.std)}`);
+  await exported.close();
+});
