@@ -107,8 +107,9 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(name);
-    // Quick open lists files once its file search is up: over 10 s on a busy machine.
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    // Quick open lists files once its file search is up: over 10 s on a busy machine. Enter
+    // opens the focused row, which may still be another recently opened file for a moment.
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 30_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
   }
