@@ -5,6 +5,8 @@ export interface CliContext {
   exit(code: number): void;
   /** Commands call this as soon as they know, so errors are printed as JSON too. */
   setJson(json: boolean): void;
+  /** The command goes on serving after its action returns (the language server): the CLI must not exit then. */
+  serve(): void;
 }
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;

@@ -16,8 +16,11 @@ declare const EVALENS_VERSION: string;
 
 const COMMANDS: RegisterCommand[] = [registerTestCommand, registerEvalCommands, registerRunsCommand, registerCompareCommand, registerAnalyzeCommand, registerCvCommand, registerDrawCommand, registerLspCommand];
 
-/** Runs the CLI; resolves to the exit code instead of exiting, so tests and callers stay in control. */
-export async function runCli(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the CLI; resolves to the exit code instead of exiting, so tests and callers stay in
+ * control. `onServe` hears of a command that goes on serving after it returns.
+ */
+export async function runCli(argv: readonly string[], onServe?: () => void): Promise<number> {
   let json = false;
   let code: number = ExitCode.ok;
   const ctx: CliContext = {
@@ -27,6 +30,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     setJson: (j) => {
       json = j;
     },
+    serve: () => onServe?.(),
   };
   const program = new Command('evalens')
     .description('Check and evaluate ONNX models through integration scripts.')

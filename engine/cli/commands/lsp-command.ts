@@ -10,7 +10,7 @@ import type { CliContext } from '../cli-context';
  * here so other commands never pay for TypeScript; it starts when required with --stdio in
  * process.argv and runs until the client sends `exit`.
  */
-export function registerLspCommand(program: Command, _ctx?: CliContext): void {
+export function registerLspCommand(program: Command, ctx: CliContext): void {
   program
     .command('lsp')
     .description('start the Evalens language server for an editor (LSP over stdin / stdout)')
@@ -20,6 +20,7 @@ export function registerLspCommand(program: Command, _ctx?: CliContext): void {
       if (!existsSync(server)) {
         throw new EvalensError('usage', `The language server bundle is missing (${server}). Build it with \`npm run build\`, or reinstall Evalens.`);
       }
+      ctx.serve();
       require(server);
     });
 }
