@@ -97,7 +97,7 @@ export async function openModelSession(model: ModelSource, options: ModelSession
         throw new EvalensError(
           'config-invalid',
           `onnxruntime-node cannot use the execution provider${executionProviders.length > 1 ? 's' : ''} ${executionProviders.map((p) => `'${p}'`).join(', ')} here (${firstLine(error)}). ` +
-            `Add "cpu" to executionProviders as a fallback, or install onnxruntime-node with that provider's libraries (for CUDA: ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm install, on a machine that can download them).`,
+            `Add "cpu" to executionProviders as a fallback, or install onnxruntime-node with that provider's libraries (for CUDA: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false, on a machine that can download them).`,
           { file: modelPath },
           { cause: error },
         );
