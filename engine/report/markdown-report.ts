@@ -35,6 +35,7 @@ export function markdownReport(manifest: RunManifest, results: RunResults | unde
     sections.push(progressOf(manifest));
   } else {
     sections.push(benchmarkTable(results));
+    if (results.checkpoints !== undefined) sections.push(checkpointTable(results.checkpoints));
     if (results.gates.length > 0) sections.push(gateList(results.gates));
     const labels = options.labels ?? recordedLabels(manifest);
     for (const benchmark of results.benchmarks) sections.push(...benchmarkDetails(benchmark, labels, options));
@@ -73,6 +74,14 @@ function benchmarkTable(results: RunResults): string {
   const rows = results.benchmarks.map((b) => [text(b.name), String(b.samples), String(b.errors), num(b.overallScore), ...columns.map((m) => num(b.metrics[m]))]);
   const header = ['benchmark', 'samples', 'errors', 'overall', ...columns.map(text)];
   return ['## Benchmarks', '', table(header, rows, header.map((_, i) => (i === 0 ? 'left' : 'right')))].join('\n');
+}
+
+/** A checkpoint series: the overall score per checkpoint and benchmark, in natural order; the tables around it are the last checkpoint's. */
+function checkpointTable(checkpoints: NonNullable<RunResults['checkpoints']>): string {
+  const benchmarks = checkpoints[0]!.benchmarks.map((b) => b.name);
+  const header = ['checkpoint', 'overall', ...benchmarks.map(text)];
+  const rows = checkpoints.map((c) => [code(c.name), num(c.overallScore), ...benchmarks.map((name) => num(c.benchmarks.find((b) => b.name === name)?.overallScore ?? null))]);
+  return ['## Checkpoints', '', `The other sections are those of the last checkpoint, ${code(checkpoints.at(-1)!.name)}.`, '', table(header, rows, header.map((_, i) => (i === 0 ? 'left' : 'right')))].join('\n');
 }
 
 /** Custom metrics and losses: the benchmark's metrics that none of its outputs reports. */

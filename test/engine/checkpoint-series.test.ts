@@ -62,6 +62,9 @@ test('a series of three checkpoints in one run: per checkpoint, the records and 
 
   const text = evalensSync(['runs', 'show', runId, '--runs-dir', runsDir]);
   assert.equal(text.code, 0);
+  const markdown = evalensSync(['runs', 'show', runId, '--runs-dir', runsDir, '--format', 'md']).stdout;
+  const row = (i: number) => `| \`${results.checkpoints![i]!.name}\` | ${scores[i]!.toFixed(4)} | ${results.checkpoints![i]!.benchmarks.map((b) => b.overallScore!.toFixed(4)).join(' | ')} |`;
+  assert.ok(markdown.includes(`## Checkpoints`) && [0, 1, 2].every((i) => markdown.includes(row(i))), markdown);
   const shown = evalensSync(['eval', '--config', series, '--runs-dir', runsDir]);
   assert.match(shown.stdout, /Checkpoints \(overall score; the results above are epoch-10\.onnx's\)/);
   assert.match(shown.stdout, new RegExp(`epoch-1\\.onnx +${scores[0]!.toFixed(4)} .*\\n.*epoch-2\\.onnx +${scores[1]!.toFixed(4)} .*\\n.*epoch-10\\.onnx +${scores[2]!.toFixed(4)} .*← best`));
