@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildModel, DataType, type ModelSpec, type NodeSpec, type ValueSpec } from '../onnx/onnx-writer';
 import { openModelSession, type BatchTensor, type ModelSession } from '../inference/onnx-session';
-import { ROUNDING, rowBlocks, type RowBlocks, type TopKRun } from './row-order';
+import { blocksAlong, ROUNDING, rowBlocks, type RowBlocks, type TopKRun } from './row-order';
 
 export interface NearestNeighboursInput {
   /** `queryRows × dim` row-major embeddings to find neighbours for. */
@@ -59,12 +59,13 @@ const FIRST_RUN = 1024;
  * (at 100k rows about 1% of the scores are rescored). There the rows' TopK is also cheaper, by
  * groups of rows (see `selfGraph`).
  *
- * A self search also skips, exactly, the pairs that cannot hold neighbours, as a ball tree
- * does (see row-order.ts and `searchSelfPruned`): a short k-means (scored in onnxruntime)
+ * A search also skips, exactly, the pairs that cannot hold neighbours, as a ball tree does
+ * (see row-order.ts, `searchSelfPruned` and `searchPruned`): a short k-means (scored in onnxruntime)
  * groups close rows into blocks of at most 128, each bounded by a ball; a pair of blocks is
  * scored only where the bound of its similarities (plus a float32 rounding allowance) reaches
- * the current k-th best of a row on either side, best bounds first, the survivors gathered into
- * runs of up to 8192 pool rows. Where a sample of rows shows that pruning would keep most pairs
+ * the current k-th best of a row on either side (the query side only for other queries, whose
+ * blocks follow the pool's cells), best bounds first, the survivors gathered into runs of up
+ * to 8192 pool rows. Where a sample of rows shows that pruning would keep most pairs
  * (rows without structure, such as uniform random ones in 64 dimensions), every pair is scored
  * as above, in row order, after ~0.2 s of CPU spent finding that out at 100k rows.
  *
@@ -87,7 +88,7 @@ export async function nearestNeighbours(input: NearestNeighboursInput): Promise<
   // One more candidate per query when its own row may be among them and is dropped.
   const best = new RunningTopK(queryRows, k + (excludeSelf ? 1 : 0));
   const plain = await openGraph(topKGraph(), input.executionProviders);
-  // The self search may list rows in another order (see searchSelfPruned).
+  // A pruned search lists the queries in another order (see searchSelfPruned, searchPruned).
   let order: Int32Array | undefined;
   try {
     const search = new BlockSearch(plain, dim, best);
@@ -106,9 +107,16 @@ export async function nearestNeighbours(input: NearestNeighboursInput): Promise<
     } else {
       const queries = normalisedRows(input.queries, queryRows, dim, 'queries', queryRows);
       const pool = normalisedRows(input.pool, poolRows, dim, 'pool', poolRows);
-      for (let q0 = 0; q0 < queryRows; q0 += QUERY_BLOCK) {
-        const n = Math.min(QUERY_BLOCK, queryRows - q0);
-        for (let p0 = 0; p0 < poolRows; p0 += POOL_BLOCK) await search.merge(queries, q0, n, pool, p0, Math.min(POOL_BLOCK, poolRows - p0));
+      const blocks = await rowBlocks(pool, poolRows, dim, SELF_BLOCK, best.wanted, search.topK);
+      if (blocks) {
+        const along = await blocksAlong(blocks, queries, queryRows, dim, SELF_BLOCK, search.topK);
+        await searchPruned(search, permuteRows(queries, along.order, dim), along, permuteRows(pool, blocks.order, dim), blocks);
+        order = along.order;
+      } else {
+        for (let q0 = 0; q0 < queryRows; q0 += QUERY_BLOCK) {
+          const n = Math.min(QUERY_BLOCK, queryRows - q0);
+          for (let p0 = 0; p0 < poolRows; p0 += POOL_BLOCK) await search.merge(queries, q0, n, pool, p0, Math.min(POOL_BLOCK, poolRows - p0));
+        }
       }
     }
   } finally {
@@ -203,6 +211,52 @@ async function searchSelfPruned(plain: BlockSearch, self: ModelSession, data: Fl
     }
     if (m > 0) await run();
     await search.rescore(q0, n);
+  }
+}
+
+/**
+ * A search of other queries against the pool over the pairs of blocks that can hold
+ * neighbours: as `searchSelfPruned`, but a pair is scored for the query rows only, so a pool
+ * block is skipped where its bound cannot reach the query block's lowest k-th best. `best`
+ * lists by query position, pool rows are offered by their row; `queries` and `pool` hold the
+ * rows in their blocks' orders. A zero query row's neighbours are the lowest pool rows.
+ */
+async function searchPruned(plain: BlockSearch, queries: Float32Array, along: { order: Int32Array; starts: Int32Array; nonZeroRows: number }, pool: Float32Array, blocks: RowBlocks): Promise<void> {
+  const { dim, best } = plain;
+  const { starts } = blocks;
+  const gathered = new Float32Array(POOL_BLOCK * dim);
+  const columns = new Int32Array(POOL_BLOCK);
+  const bounds = new Float64Array(blocks.count);
+  const size = (b: number) => starts[b + 1]! - starts[b]!;
+  for (let q = along.nonZeroRows; q < along.order.length; q++) for (let row = 0; row < Math.min(best.wanted, blocks.order.length); row++) best.offer(q, 0, row);
+  for (let block = 0; block < along.starts.length - 1; block++) {
+    const q0 = along.starts[block]!;
+    const n = along.starts[block + 1]! - q0;
+    if (q0 >= along.nonZeroRows) break;
+    const rows = queries.subarray(q0 * dim, (q0 + n) * dim);
+    const nearest = (await plain.topK(blocks.centres, blocks.cells, rows, n, 1)).values;
+    const byBound = Array.from({ length: blocks.count }, (_, b) => b);
+    for (const b of byBound) bounds[b] = blocks.bound(nearest, b) + ROUNDING;
+    byBound.sort((a, b) => bounds[b]! - bounds[a]!);
+    let m = 0;
+    let floor = -Infinity;
+    const run = async () => {
+      await plain.mergeGathered(rows, q0, n, gathered.subarray(0, m * dim), m, columns, blocks.order);
+      floor = best.floor(q0, n);
+      m = 0;
+    };
+    let first = true;
+    for (const b of byBound) {
+      if (!first && bounds[b]! < floor) continue;
+      if (m + size(b) > POOL_BLOCK) await run();
+      gathered.set(pool.subarray(starts[b]! * dim, starts[b + 1]! * dim), m * dim);
+      for (let p = starts[b]!; p < starts[b + 1]!; p++) columns[m++] = p;
+      if (first && m >= FIRST_RUN) {
+        await run();
+        first = false;
+      }
+    }
+    if (m > 0) await run();
   }
 }
 
@@ -338,6 +392,31 @@ class BlockSearch {
         if (!this.best.offer(queryOf(r), values[j]!, order ? order[position]! : position)) break;
       }
     }
+  }
+
+  /**
+   * Scores query positions q0…q0+n (`queries`, those rows) against `m` gathered pool rows,
+   * column c being pool position `columns[c]`, row `order[columns[c]]`. Out of row order, TopK
+   * may keep an equal score of a higher row before a lower one: a missed row of score v leaves
+   * at most `wanted` − 1 kept above v, so with one more kept the last two tie at v. Where they
+   * do and v can still enter, the query takes every column of the same run.
+   */
+  async mergeGathered(queries: Float32Array, q0: number, n: number, pool: Float32Array, m: number, columns: Int32Array, order: Int32Array): Promise<void> {
+    const take = Math.min(this.best.wanted + 1, m);
+    const offer = (r: number, values: Float32Array, indices: BigInt64Array, from: number, to: number) => {
+      for (let j = from; j < to; j++) this.best.offer(q0 + r, values[j]!, order[columns[Number(indices[j]!)]!]!);
+    };
+    const { values, indices } = await this.topK(queries, n, pool, m, take);
+    const tied: number[] = [];
+    for (let r = 0; r < n; r++) {
+      offer(r, values, indices, r * take, (r + 1) * take);
+      const last = (r + 1) * take - 1;
+      if (take < m && values[last] === values[last - 1] && this.best.reaches(q0 + r, values[last]!)) tied.push(r);
+    }
+    if (tied.length === 0) return;
+    // The same run keeping every column: the same scores in the same order, the first `take` already offered.
+    const all = await this.topK(queries, n, pool, m, m);
+    for (const r of tied) offer(r, all.values, all.indices, r * m + take, (r + 1) * m);
   }
 
   /** One run: each query's `k` best pool rows, best first (see TopKRun). */

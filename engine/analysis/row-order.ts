@@ -97,35 +97,68 @@ export async function rowBlocks(data: Float32Array, rows: number, dim: number, b
     await assign(data, rows, dim, centres, cells, topK, cell, second, score);
   }
 
-  // Rows by cell, then by the next nearest cell (rows leaning the same way), zero rows last.
-  const order = new Int32Array(rows);
-  order.set(sortedBy(sortedBy(Int32Array.from(nonZero), second, cells), cell, cells));
-  order.set(zero, nonZero.length);
-
+  const order = cellOrder(nonZero, zero, cell, second, cells);
   const starts: number[] = [0];
   const cellOf: number[] = [];
   const radii: number[] = [];
-  const cut = (from: number, to: number, cellIndex: number) => {
+  forEachBlock(order, nonZero.length, cell, blockRows, (start, end) => {
+    const cellIndex = start < nonZero.length ? cell[order[start]!]! : -1;
+    let lowest = 1;
+    for (let p = start; p < end; p++) lowest = Math.min(lowest, score[order[p]!]!);
+    starts.push(end);
+    cellOf.push(cellIndex);
+    radii.push(cellIndex < 0 ? 0 : Math.acos(Math.max(-1, lowest - ROUNDING)));
+  });
+  return new RowBlocks(order, Int32Array.from(starts), Int32Array.from(cellOf), Float64Array.from(radii), centres, nonZero.length);
+}
+
+/**
+ * Other rows (the queries of a search against `blocks`' rows) grouped alike: by their nearest
+ * cell of `blocks`, cut into blocks of at most `blockRows`, each in row order, zero rows last.
+ * They need no balls: the search bounds a query block by its rows' scores with the centres.
+ */
+export async function blocksAlong(blocks: RowBlocks, data: Float32Array, rows: number, dim: number, blockRows: number, topK: TopKRun): Promise<{ order: Int32Array; starts: Int32Array; nonZeroRows: number }> {
+  const nonZero: number[] = [];
+  const zero: number[] = [];
+  for (let r = 0; r < rows; r++) (isZeroRow(data, r, dim) ? zero : nonZero).push(r);
+  const cell = new Int32Array(rows);
+  const second = new Int32Array(rows);
+  await assign(data, rows, dim, blocks.centres, blocks.cells, topK, cell, second, new Float32Array(rows));
+  const order = cellOrder(nonZero, zero, cell, second, blocks.cells);
+  const starts = [0];
+  forEachBlock(order, nonZero.length, cell, blockRows, (_, end) => starts.push(end));
+  return { order, starts: Int32Array.from(starts), nonZeroRows: nonZero.length };
+}
+
+/** Rows by cell, then by the next nearest cell (rows leaning the same way), zero rows last. */
+function cellOrder(nonZero: readonly number[], zero: readonly number[], cell: Int32Array, second: Int32Array, cells: number): Int32Array {
+  const order = new Int32Array(nonZero.length + zero.length);
+  order.set(sortedBy(sortedBy(Int32Array.from(nonZero), second, cells), cell, cells));
+  order.set(zero, nonZero.length);
+  return order;
+}
+
+/**
+ * Cuts `order` into blocks of at most `blockRows`: each cell's rows (the first `nonZero`
+ * positions, by cell) into near-equal blocks, then the zero rows; sorts each block's rows.
+ */
+function forEachBlock(order: Int32Array, nonZero: number, cell: Int32Array, blockRows: number, block: (start: number, end: number) => void): void {
+  const cut = (from: number, to: number) => {
     const blocks = Math.ceil((to - from) / blockRows);
     for (let b = 0; b < blocks; b++) {
       const start = from + Math.round((b * (to - from)) / blocks);
       const end = from + Math.round(((b + 1) * (to - from)) / blocks);
       order.subarray(start, end).sort();
-      let lowest = 1;
-      for (let p = start; p < end; p++) lowest = Math.min(lowest, score[order[p]!]!);
-      starts.push(end);
-      cellOf.push(cellIndex);
-      radii.push(cellIndex < 0 ? 0 : Math.acos(Math.max(-1, lowest - ROUNDING)));
+      block(start, end);
     }
   };
   let from = 0;
-  for (let p = 1; p <= nonZero.length; p++) {
-    if (p < nonZero.length && cell[order[p]!] === cell[order[from]!]) continue;
-    cut(from, p, cell[order[from]!]!);
+  for (let p = 1; p <= nonZero; p++) {
+    if (p < nonZero && cell[order[p]!] === cell[order[from]!]) continue;
+    cut(from, p);
     from = p;
   }
-  if (zero.length > 0) cut(nonZero.length, rows, -1);
-  return new RowBlocks(order, Int32Array.from(starts), Int32Array.from(cellOf), Float64Array.from(radii), centres, nonZero.length);
+  if (order.length > nonZero) cut(nonZero, order.length);
 }
 
 /**

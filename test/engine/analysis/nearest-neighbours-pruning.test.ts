@@ -171,3 +171,23 @@ test('separate queries and pool, clustered, sizes off the block sizes: the same 
   const got = await nearestNeighbours({ queries, queryRows: 517, pool, poolRows: 9_001, dim, k: 7 });
   assertMatchesPlainLoop(got, queries, 517, pool, 9_001, dim, 7);
 });
+
+test('separate queries and pool (pruned), with duplicates, zero rows and an excluded row per query: the same neighbours as the plain loop', async () => {
+  const dim = 16;
+  const pool = clusteredRows(5_003, dim, 10, 0.3, 18);
+  for (const source of [11, 2_500]) for (let copy = 1; copy <= 9; copy++) pool.copyWithin(((source + copy * 457) % 5_003) * dim, source * dim, (source + 1) * dim);
+  for (let r = 3; r < 5_003; r += 977) pool.fill(0, r * dim, (r + 1) * dim);
+  assert.ok(await rowBlocks(unitRows(pool, dim), 5_003, dim, 128, 6, loopTopK), 'the search prunes this pool');
+  // Queries: copies of pool rows (the duplicated ones among them), new rows, and zero rows.
+  const queries = clusteredRows(1_201, dim, 10, 0.3, 19);
+  for (let q = 0; q < 1_201; q += 4) queries.set(pool.subarray(((q * 7) % 5_003) * dim, ((q * 7) % 5_003 + 1) * dim), q * dim);
+  queries.set(pool.subarray(11 * dim, 12 * dim), 5 * dim);
+  for (let q = 9; q < 1_201; q += 300) queries.fill(0, q * dim, (q + 1) * dim);
+  const excludeSelf = (q: number) => (q % 4 === 0 ? (q * 7) % 5_003 : -1);
+  const got = await nearestNeighbours({ queries, queryRows: 1_201, pool, poolRows: 5_003, dim, k: 5, excludeSelf });
+  assertMatchesPlainLoop(got, queries, 1_201, pool, 5_003, dim, 5, excludeSelf);
+  // The query equal to pool row 11 and its nine copies: the lowest five of the ten.
+  const copies = [11, ...Array.from({ length: 9 }, (_, c) => (11 + (c + 1) * 457) % 5_003)].sort((a, b) => a - b);
+  assert.deepEqual(Array.from(got.indices.subarray(5 * 5, 6 * 5)), copies.slice(0, 5));
+  assert.deepEqual(Array.from(got.indices.subarray(9 * 5, 10 * 5)), [0, 1, 2, 3, 4]);
+});
