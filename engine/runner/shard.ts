@@ -46,6 +46,9 @@ export function shardRange(total: number, batchSize: number, part: ShardPart): {
 
 /** What a shard run records: its part, the batch size it is cut at, and the hashes of the evaluation it is part of. */
 export function runShard(whole: PreparedEvaluation, part: ShardPart): RunShard {
+  if (whole.models.length > 1) {
+    throw new EvalensError('usage', `${path.relative(process.cwd(), whole.config.configFile)} evaluates a checkpoint series (${whole.models.length} checkpoints), which --shard does not split. Shard one checkpoint at a time: set model.checkpoint to one of them.`, { file: whole.config.configFile });
+  }
   return {
     index: part.index,
     count: part.count,

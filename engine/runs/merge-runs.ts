@@ -10,6 +10,7 @@ import { AppendLog } from './append-log';
 import { syncDir } from './atomic-file';
 import type { RecordReader } from './record-reader';
 import { embeddingsFile, RECORDS, RunStore } from './run-store';
+import { isAlive } from './process-alive';
 import { newRunId } from './run-id';
 import { validShards } from './shard-check';
 
@@ -63,16 +64,6 @@ function removeDeadMerges(store: RunStore): void {
   for (const name of readdirSync(store.root)) {
     const pid = SCRATCH.exec(name)?.[1];
     if (pid !== undefined && !isAlive(Number(pid))) rmSync(path.join(store.root, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -143,6 +134,9 @@ async function writeMerged(staging: RunStore, runId: string, shards: readonly Ru
       checkpoint,
       events: [
         { at, kind: 'submitted', message: `merged from shards ${from}` },
+        { at, kind: 'started', message: `merging ${shards.length} shards` },
+        // How the shards ran, which the report reads from events (the execution providers used).
+        ...shards.flatMap((s) => s.events.filter((e) => e.kind === 'provider-fallback' || e.kind === 'batch-size-halved').map((e) => ({ ...e, message: `shard ${s.shard!.index}/${s.shard!.count}: ${e.message}` }))),
         { at, kind: 'completed', message: `completed ${checkpoint.records} samples` },
       ],
       mergedFrom: shards.map((s) => s.runId),

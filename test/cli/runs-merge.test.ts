@@ -20,6 +20,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunManifest } from '../../shared/run-types';
 import { childPids, copyExample, evaluate, evalensSync, exampleConfig, isAlive, readManifest, readResults, tryReadManifest, writeEvalConfig, type CliResult } from '../helpers/eval-runs';
 import { CLI } from '../helpers/paths';
+import { buildReportData } from '../../engine/report/report-data';
+import { RunStore } from '../../engine/runs/run-store';
+import { writeCheckpoints } from '../helpers/checkpoint-series';
 
 const BATCH = 16;
 const SHARDS = 4;
@@ -89,6 +92,11 @@ test('4 shards evaluated as parallel processes merge into a run equal to the uns
   const exported = evalensSync(['runs', 'export', summary.runId, '--runs-dir', store, '--out', out, '--format', 'md,csv', '--json']);
   assert.equal(exported.code, 0, exported.stderr);
   assert.equal(readFileSync(path.join(out, 'predictions.csv'), 'utf8'), exportCsv(refRuns, refId));
+  // What the panel shows: the report data of the unsharded run, but for the run's id, times and events.
+  const data = await buildReportData(new RunStore(store), readManifest(store, summary.runId));
+  const refData = await buildReportData(new RunStore(refRuns), readManifest(refRuns, refId));
+  const panelView = (d: typeof data) => ({ configuration: d.configuration, gates: d.gates, sampleErrors: d.sampleErrors, benchmarks: d.benchmarks, overallScore: d.run.overallScore });
+  assert.deepStrictEqual(panelView(data), panelView(refData));
 });
 
 test('shards killed with -9 midway and resumed merge into the same run as the unsharded one', { skip: process.platform !== 'linux' && 'needs /proc (Linux)', timeout: 180_000 }, async () => {
@@ -201,6 +209,15 @@ test('runs merge refuses shards of another config, model or script, a missing, r
     assert.equal(gates.length, 1);
     assert.equal(gates[0]!.passed, false);
     assert.deepEqual(gates, readResults(store, unsharded).gates);
+
+    // A checkpoint series is not split: refused before anything is written.
+    writeCheckpoints(model, path.join(dir, 'checkpoints'));
+    const seriesConfig = writeEvalConfig(dir, 'series.eval.json', { ...small, model: { path: 'checkpoints', checkpoint: 'all' } });
+    const runs = readdirSync(store).sort();
+    const series = evalensSync(['eval', '--config', seriesConfig, '--runs-dir', store, '--shard', '1/2'], { cwd: dir });
+    assert.equal(series.code, 2, series.stderr);
+    assert.match(series.stderr, /series\.eval\.json evaluates a checkpoint series \(\d+ checkpoints\), which --shard does not split/);
+    assert.deepEqual(readdirSync(store).sort(), runs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,8 @@ import { parseAllDocuments } from 'yaml';
 import { loadEvalConfig } from '../../engine/config/load-config';
 import { copyExample, evaluate, readManifest } from '../helpers/eval-runs';
 import { CLI, ROOT } from '../helpers/paths';
+import { buildReportData } from '../../engine/report/report-data';
+import { RunStore } from '../../engine/runs/run-store';
 
 const KUBERNETES = path.join(ROOT, 'examples', 'kubernetes');
 const WORKFLOW = path.join(ROOT, 'examples', 'github-actions', 'evalens-sharded.yml');
@@ -145,6 +147,11 @@ test('the Kubernetes pods\' scripts, run here as the Jobs run them, merge into t
     // No CUDA build of onnxruntime here: the shards fell back to the CPU, and said so.
     const shard = readManifest(path.join(store, 'runs'), readManifest(path.join(store, 'runs'), runId).mergedFrom![0]!);
     assert.ok(shard.events.some((e) => e.kind === 'provider-fallback'), JSON.stringify(shard.events));
+    // The merged run tells it too, shard by shard: its report says the CPU was used.
+    const mergedRun = readManifest(path.join(store, 'runs'), runId);
+    assert.equal(mergedRun.events.filter((e) => e.kind === 'provider-fallback' && /^shard \d\/4: .*execution provider 'cuda' is not available/.test(e.message)).length, 4, JSON.stringify(mergedRun.events));
+    const data = await buildReportData(new RunStore(path.join(store, 'runs')), mergedRun);
+    assert.deepEqual(data.configuration.executionProviders, { requested: ['cuda', 'cpu'], used: ['cpu'] });
 
     // A gate that fails fails the merge Job, after the report is written.
     const configFile = path.join(dir, 'evalens.cuda.eval.json');
