@@ -8,7 +8,6 @@ import { ResultsAggregator } from '../runner/aggregate-results';
 import { shardRange } from '../runner/shard';
 import { AppendLog } from './append-log';
 import { syncDir } from './atomic-file';
-import type { RecordReader } from './record-reader';
 import { embeddingsFile, RECORDS, RunStore } from './run-store';
 import { isAlive } from './process-alive';
 import { newRunId } from './run-id';
@@ -26,8 +25,9 @@ const SCRATCH = /^\.merging-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}\.([0-9]+)$/;
  * here each benchmark takes its shards' records in shard order, positions moved to where the
  * shard starts and embedding rows numbered across the run, as the unsharded runner numbers
  * them. Each line is otherwise copied as it is: the runner writes a record's benchmark and
- * position first and its embedding row last, so only those bytes change. The results are then computed from the merged records, read back in order, as a
- * resumed runner replays them: the same float sums in the same order.
+ * position first and its embedding row last, so only those bytes change. The results are then
+ * computed from the merged records, read back in order (and checked) as a resumed runner
+ * replays them: the same float sums in the same order.
  *
  * Streamed: one chunk of each shard's records and a few MiB of output at a time, whatever the
  * number of samples. The run is written in a folder of the store that is not a run id, then
@@ -167,7 +167,6 @@ class ShardCursor {
   readonly shard: RunShard;
   /** Embedding rows of the records read so far. */
   rowsBefore = 0;
-  private readonly reader: RecordReader;
   private readonly chunks: AsyncGenerator<string>;
   private chunk = '';
   private at = 0;
@@ -179,8 +178,7 @@ class ShardCursor {
     readonly manifest: RunManifest,
   ) {
     this.shard = manifest.shard!;
-    this.reader = store.recordReader(manifest);
-    this.chunks = this.reader.chunks();
+    this.chunks = store.recordReader(manifest).chunks();
   }
 
   /** The next line, which must be the record at `position` of the benchmark named `name` (as JSON). */
