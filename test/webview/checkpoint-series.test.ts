@@ -64,6 +64,8 @@ test('the checkpoints section: every checkpoint scored, in natural order, the be
   // The canvas is drawn (uPlot sizes it once the element has a width).
   const canvas = await chart.locator('canvas').first().boundingBox();
   assert.ok(canvas !== null && canvas.width > 300 && canvas.height > 150, JSON.stringify(canvas));
+  // The report's own actions include re-scoring (a series is refused by eval --reuse with its reason).
+  assert.match(await view.page.locator('evalens-report-header button[data-action="rescore"]').innerText(), /Re-score with changed metrics/);
   assert.deepEqual(view.console.filter((l) => l.startsWith('error') || l.startsWith('pageerror')), []);
   await view.close();
 

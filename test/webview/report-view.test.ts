@@ -245,7 +245,7 @@ test('header actions post runAction for this run, with each export format', asyn
   const view = await reportView(digits);
   const header = view.page.locator('evalens-report-header');
   const actions = await header.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')!));
-  assert.deepEqual(actions, ['compare', 'reveal', 'copyId', 'delete']);
+  assert.deepEqual(actions, ['compare', 'rescore', 'reveal', 'copyId', 'delete']);
   for (const action of actions) await header.locator(`button[data-action="${action}"]`).click();
   for (const format of ['html', 'md', 'csv', 'json', 'parquet']) await header.locator(`button[data-format="${format}"]`).click();
   assert.deepEqual(await view.posted(), [

@@ -110,8 +110,8 @@ export class ReportHeaderElement extends StateElement<ReportState> {
     const run = this.state.report!.run;
     const actions = rowActions(run, this.state.interactive).filter((a) => a !== 'viewReport' && a !== 'export');
     if (!this.state.interactive) return nothing;
-    const labels = { resume: 'Resume', cancel: 'Cancel', compare: 'Compare with…', reveal: 'Reveal run folder', copyId: 'Copy run id', delete: 'Delete' } as const;
-    const icons = { resume: 'debug-continue', cancel: 'debug-stop', compare: 'git-compare', reveal: 'folder-opened', copyId: 'copy', delete: 'trash' } as const;
+    const labels = { resume: 'Resume', cancel: 'Cancel', compare: 'Compare with…', rescore: 'Re-score with changed metrics', reveal: 'Reveal run folder', copyId: 'Copy run id', delete: 'Delete' } as const;
+    const icons = { resume: 'debug-continue', cancel: 'debug-stop', compare: 'git-compare', rescore: 'sync', reveal: 'folder-opened', copyId: 'copy', delete: 'trash' } as const;
     return html`<div class="actions" role="toolbar" aria-label="Run actions">
       ${actions.map(
         (action) =>
