@@ -8,7 +8,7 @@ import { seededRandom } from '../runner/sample-selection';
  * a row's current k-th best. The grouping only changes which pairs are skipped, never a result.
  */
 
-/** Each query row's `k` best pool rows of one Gemm + TopK run (row-major `[queryRows, k]`), best first. */
+/** Each query row's `k` best pool rows of one Gemm + TopK run (row-major `[queryRows, k]`), best first, ties to the lower index. */
 export type TopKRun = (queries: Float32Array, queryRows: number, pool: Float32Array, poolRows: number, k: number) => Promise<{ values: Float32Array; indices: BigInt64Array }>;
 
 /** Mean rows per k-means cell: a cell makes one or two blocks. */
@@ -39,7 +39,6 @@ export const ROUNDING = 1e-4;
  */
 export class RowBlocks {
   readonly count: number;
-  readonly cells: number;
 
   constructor(
     readonly order: Int32Array,
@@ -51,11 +50,11 @@ export class RowBlocks {
     private readonly radii: Float64Array,
     /** Cell centres, unit length, `cells × dim`. */
     readonly centres: Float32Array,
+    readonly cells: number,
     /** Rows that are not zero: they come first, the zero rows' blocks after. */
     readonly nonZeroRows: number,
   ) {
     this.count = starts.length - 1;
-    this.cells = cellOf.reduce((most, cell) => Math.max(most, cell + 1), 0);
   }
 
   /** Whether block `b` holds zero rows (they are never mixed with others). */
@@ -109,7 +108,7 @@ export async function rowBlocks(data: Float32Array, rows: number, dim: number, b
     cellOf.push(cellIndex);
     radii.push(cellIndex < 0 ? 0 : Math.acos(Math.max(-1, lowest - ROUNDING)));
   });
-  return new RowBlocks(order, Int32Array.from(starts), Int32Array.from(cellOf), Float64Array.from(radii), centres, nonZero.length);
+  return new RowBlocks(order, Int32Array.from(starts), Int32Array.from(cellOf), Float64Array.from(radii), centres, cells, nonZero.length);
 }
 
 /**
@@ -203,8 +202,8 @@ async function seedCentres(data: Float32Array, dim: number, nonZero: readonly nu
 }
 
 /**
- * A sample row's weight in the seeding: (1 − its best score)², its squared distance squared.
- * k-means++ takes the squared distance, but in many dimensions a cluster's own rows are far
+ * A sample row's weight in the seeding: (1 − its best score)², half its squared distance from
+ * the nearest centre, squared. k-means++ takes the squared distance, but in many dimensions a cluster's own rows are far
  * from each other too (64 dimensions of noise), and a cluster without a centre must outweigh
  * the spread of the clusters with one.
  */
