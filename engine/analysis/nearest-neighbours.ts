@@ -68,9 +68,9 @@ const FIRST_RUN = 1024;
  * to 8192 pool rows. Where a sample of rows shows that pruning would keep most pairs
  * (rows without structure, such as uniform random ones in 64 dimensions), every pair is scored
  * as above, in row order, after ~0.2 s of CPU spent finding that out at 100k rows. On 2 cores
- * (bench/analysis-bench.ts, 100k × 64, k = 5, other work at load 3.5–4): clustered rows 2.2–2.4 s,
- * 2.8–3.1 s of CPU, from 13.9 s and 17 s (116 M of the 5.0 G pairs scored); uniform random
- * rows 12–17 s, 17–18 s of CPU, as before (14.1 s, 18.1 s).
+ * (bench/analysis-bench.ts, 100k × 64, k = 5, other work at load 3.5–4): clustered rows
+ * 2.2–2.4 s, 2.8–3.1 s of CPU, from 13.9 s and 17 s (116 M of the 5.0 G pairs scored);
+ * uniform random rows 12–17 s, 17–18 s of CPU, as before (14.1 s, 18.1 s).
  *
  * Ties are broken by the lower pool row first, so equal inputs give equal outputs: TopK orders
  * equal values by index, and the running top-k orders equal similarities by row (a pruned run
