@@ -44,7 +44,7 @@ export async function crossValidate(ctx: EvalensContext, panel: Panel, config: v
   panel.reports.show(runId);
 }
 
-/** The benchmark to cross-validate: asked when the config has several; undefined (the CLI's default) when it has one; null when dismissed. */
+/** The benchmark to cross-validate: asked when the config has several; undefined (the CLI's default) when it has none readable; null when dismissed. */
 async function pickBenchmark(config: vscode.Uri): Promise<string | undefined | null> {
   let names: string[];
   try {
@@ -52,7 +52,7 @@ async function pickBenchmark(config: vscode.Uri): Promise<string | undefined | n
   } catch {
     return undefined; // the CLI says what is wrong with the file
   }
-  if (names.length <= 1) return undefined;
+  if (names.length <= 1) return names[0];
   const picked = await vscode.window.showQuickPick(names, { title: 'Cross-validate on the labeled samples of which benchmark?' });
   return picked ?? null;
 }

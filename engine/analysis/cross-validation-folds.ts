@@ -47,7 +47,7 @@ export function checkRequirements(classes: readonly ClassCount[], k: number, whe
   if (k > smallest.count) {
     throw new EvalensError(
       'usage',
-      `${k} folds: every fold must hold out at least one sample of each class, and ${where} has only ${smallest.count} of class '${smallest.label}'. Pass --folds ${smallest.count} or fewer (between 2 and the smallest class count).`,
+      `${k} folds: every fold must hold out at least one sample of each class. ${where} has only ${smallest.count} of class '${smallest.label}': pass --folds ${smallest.count} or fewer (between 2 and the smallest class count).`,
     );
   }
   const few = present.filter((c) => c.count < WARN_PER_CLASS);
@@ -107,7 +107,7 @@ export function foldsFromFile(file: string, sampleIndices: readonly number[], wh
     for (const index of fold) {
       const position = positionOf.get(index);
       if (position === undefined) {
-        throw new EvalensError('usage', `The folds file ${file}: fold ${f} names sample ${index}, which is not a labeled sample of ${where}. Indices are sample indices of the benchmark's subset; remove it or choose the benchmark it belongs to.`, { file });
+        throw new EvalensError('usage', `The folds file ${file}: fold ${f} names sample ${index}, and ${where.charAt(0).toLowerCase()}${where.slice(1)} has no labeled sample ${index}. Indices are sample indices of the benchmark's subset; remove it or choose the benchmark it belongs to.`, { file });
       }
       if (foldOf[position] !== -1) {
         throw new EvalensError('usage', `The folds file ${file}: sample ${index} is held out by fold ${foldOf[position]} and again by fold ${f}. Each sample belongs to exactly one fold.`, { file });
@@ -119,7 +119,7 @@ export function foldsFromFile(file: string, sampleIndices: readonly number[], wh
   if (missing.length > 0) {
     throw new EvalensError(
       'usage',
-      `The folds file ${file} leaves ${missing.length} labeled ${missing.length === 1 ? 'sample' : 'samples'} of ${where} in no fold (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}). Every labeled sample must be held out by exactly one fold.`,
+      `The folds file ${file} leaves ${missing.length} labeled ${missing.length === 1 ? 'sample' : 'samples'} in no fold (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}). ${where} has ${sampleIndices.length} labeled samples, and each must be held out by exactly one fold.`,
       { file },
     );
   }

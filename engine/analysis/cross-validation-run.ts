@@ -86,7 +86,7 @@ export async function runCrossValidation(store: RunStore, request: CrossValidati
   }
   const k = fromFile?.k ?? request.k ?? DEFAULT_FOLDS;
   const warnings = checkRequirements(counts, k, where);
-  if (samples.failed.count > 0) warnings.push(`${samples.failed.count} ${samples.failed.count === 1 ? 'sample' : 'samples'} of ${where} failed in the integration and ${samples.failed.count === 1 ? 'is' : 'are'} left out (the first: ${samples.failed.first}). Run evalens test on the integration to see each failure.`);
+  if (samples.failed.count > 0) warnings.push(`${where}: ${samples.failed.count} ${samples.failed.count === 1 ? 'sample' : 'samples'} failed in the integration and ${samples.failed.count === 1 ? 'is' : 'are'} left out (the first: ${samples.failed.first}). Run evalens test on the integration to see each failure.`);
   for (const warning of warnings) hooks.onWarning?.(warning);
 
   // The head's classes: those with samples (an absent class could never be learned).

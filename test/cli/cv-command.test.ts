@@ -162,7 +162,7 @@ test('a class with 9 samples: exit 2, the class and its count named, nothing cre
 
 test('more folds than a class has samples: exit 2, the largest K allowed named, nothing created', () => {
   const config = datasetConfig('k-too-large', rowsOf({ 0: 12, 1: 30 }));
-  assertRefused(config, ['--folds', '13'], /13 folds: .* has only 12 of class '0'\. Pass --folds 12 or fewer/);
+  assertRefused(config, ['--folds', '13'], /13 folds: every fold must hold out at least one sample of each class\. Benchmark 'k-too-large' of .* has only 12 of class '0': pass --folds 12 or fewer/);
   assertRefused(config, ['--folds', '1'], /1 folds: cross-validation needs at least 2/);
 });
 
@@ -174,8 +174,8 @@ test('a folds file that leaves samples out, names an unknown sample or disagrees
     return target;
   };
   const halves = [Array.from({ length: 12 }, (_, i) => i * 2), Array.from({ length: 12 }, (_, i) => i * 2 + 1)];
-  assertRefused(config, ['--folds-file', file('missing.json', [halves[0]])], /leaves 12 labeled samples of .* in no fold \(1, 3, 5/);
-  assertRefused(config, ['--folds-file', file('unknown.json', [[...halves[0]!, 99], halves[1]])], /fold 0 names sample 99, which is not a labeled sample/);
+  assertRefused(config, ['--folds-file', file('missing.json', [halves[0]])], /leaves 12 labeled samples in no fold \(1, 3, 5.*\)\. Benchmark 'folds-file' of .* has 24 labeled samples, and each must be held out by exactly one fold/);
+  assertRefused(config, ['--folds-file', file('unknown.json', [[...halves[0]!, 99], halves[1]])], /fold 0 names sample 99, and benchmark 'folds-file' of .* has no labeled sample 99/);
   assertRefused(config, ['--folds-file', file('twice.json', [halves[0], [...halves[1]!, 0]])], /sample 0 is held out by fold 0 and again by fold 1/);
   assertRefused(config, ['--folds-file', file('halves.json', halves), '--folds', '3'], /--folds 3 disagrees with the folds file .* which gives 2 folds/);
   assertRefused(config, ['--folds-file', path.join(workspace, 'nope.json')], /The folds file .*nope\.json does not exist/);
@@ -203,5 +203,5 @@ test('a sample its encoder fails on is left out with a warning naming the failur
   assert.equal(result.samples, 24);
   assert.deepEqual(result.classCounts, [12, 12]);
   assert.ok(!result.folds.some((f) => f.testIndices.includes(12)));
-  assert.match(result.warnings.join('\n'), /1 sample of Benchmark 'broken' of .* failed in the integration and is left out \(the first: .*sample 12.*\)\. Run evalens test/);
+  assert.match(result.warnings.join('\n'), /Benchmark 'broken' of .*: 1 sample failed in the integration and is left out \(the first: .*sample 12.*\)\. Run evalens test/);
 });
