@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunManifest } from '../../shared/run-types';
-import { copyExample, evalensSync, isAlive, tryReadManifest, writeConfig, type CliResult } from '../helpers/eval-runs';
+import { copyExample, evalensSync, isAlive, slowIntegration, tryReadManifest, writeConfig, type CliResult } from '../helpers/eval-runs';
 import { CLI } from '../helpers/paths';
 
 /**
@@ -13,22 +13,6 @@ import { CLI } from '../helpers/paths';
  * real store: `evalens resume <last>` drains the queue (the runs queued before it first) while
  * `evalens runs delete` removes a queued run, a running one, or is killed in the middle.
  */
-
-/** The example's integration, its encoder slowed by `ms` per sample so a run lasts long enough to act on. */
-function slowIntegration(ms: number): string {
-  return `
-import { defineIntegration } from 'evalens';
-import base from './digits.integration';
-export default defineIntegration({
-  ...base,
-  inputs: { image: { ...base.inputs.image, encode: (index, subset) => {
-    const until = Date.now() + ${ms};
-    while (Date.now() < until);
-    return base.inputs.image!.encode(index, subset);
-  } } },
-} as typeof base);
-`;
-}
 
 interface Workspace {
   dir: string;

@@ -18,7 +18,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunManifest } from '../../shared/run-types';
-import { childPids, copyExample, evaluate, evalensSync, exampleConfig, isAlive, readManifest, readResults, tryReadManifest, writeEvalConfig, type CliResult } from '../helpers/eval-runs';
+import { childPids, copyExample, evaluate, evalensSync, exampleConfig, isAlive, readManifest, readResults, slowIntegration, tryReadManifest, writeEvalConfig, type CliResult } from '../helpers/eval-runs';
 import { CLI } from '../helpers/paths';
 import { buildReportData } from '../../engine/report/report-data';
 import { RunStore } from '../../engine/runs/run-store';
@@ -256,25 +256,6 @@ function exportCsv(runsDir: string, runId: string): string {
   const r = evalensSync(['runs', 'export', runId, '--runs-dir', runsDir, '--out', out, '--format', 'csv', '--json']);
   assert.equal(r.code, 0, r.stderr);
   return readFileSync(path.join(out, 'predictions.csv'), 'utf8');
-}
-
-/** The example's integration, with an input encoder that busy-waits `spinMs` per sample. */
-function slowIntegration(spinMs: number): string {
-  return `import { defineIntegration } from 'evalens';
-import base from './digits.integration';
-
-function spin(): void {
-  const end = performance.now() + ${spinMs};
-  while (performance.now() < end);
-}
-
-export default defineIntegration({
-  ...base,
-  inputs: {
-    image: { ...base.inputs.image, encode: (index, subset) => (spin(), base.inputs.image.encode(index, subset)) },
-  },
-});
-`;
 }
 
 interface Cli {

@@ -88,6 +88,26 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Runs a command that opens a quick pick and accepts the item whose label contains `text`,
+   * from the start again (up to three times) when the pick closes before it is taken: focus
+   * moving to a panel that is being updated closes a quick pick.
+   */
+  async commandAndPick(title: string, text: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.command(title);
+      try {
+        const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        await row.click({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
   /** Accepts the quick pick item whose label contains `text`. */
   async pick(text: string): Promise<void> {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();

@@ -49,8 +49,7 @@ test('Cross-validate…: config and folds asked, progress shown, the report open
     // The code lens shows once the extension and its language server are up.
     await wb.openFile('digits.integration.ts');
     await wb.page.locator('.codelens-decoration', { hasText: 'Run integration test' }).first().waitFor({ timeout: 120_000 });
-    await wb.command('Evalens: Cross-validate…');
-    await wb.pick('cv.eval.json');
+    await wb.commandAndPick('Evalens: Cross-validate…', 'cv.eval.json');
     await folds.waitFor({ state: 'visible', timeout: 20_000 });
     await wb.page.keyboard.press('Enter');
     await wb.notification(/Cross-validating/, 60_000);
@@ -61,8 +60,7 @@ test('Cross-validate…: config and folds asked, progress shown, the report open
     await wb.screenshot(shot('2-report'));
     assert.deepEqual(manifests(dir).map((m) => `${m.kind} ${m.status}`).sort(), ['cross-validation completed', 'evaluation completed']);
 
-    await wb.command('Evalens: Cross-validate…');
-    await wb.pick('cv.eval.json');
+    await wb.commandAndPick('Evalens: Cross-validate…', 'cv.eval.json');
     await folds.waitFor({ state: 'visible', timeout: 20_000 });
     await folds.locator('input').fill('600');
     await wb.page.keyboard.press('Enter');
@@ -72,8 +70,7 @@ test('Cross-validate…: config and folds asked, progress shown, the report open
     assert.equal(manifests(dir).length, 2, 'the refused cross-validation made no run');
 
     // Cancelled while it evaluates the samples: the evaluation stops (resumable), no cross-validation is made.
-    await wb.command('Evalens: Cross-validate…');
-    await wb.pick('slow.eval.json');
+    await wb.commandAndPick('Evalens: Cross-validate…', 'slow.eval.json');
     await folds.waitFor({ state: 'visible', timeout: 20_000 });
     await wb.page.keyboard.press('Enter');
     const progress = wb.page.locator('.notification-toast', { hasText: /evaluating: \d+ of 540 samples/ });

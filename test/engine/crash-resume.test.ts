@@ -43,6 +43,7 @@ import {
   readRecords,
   readResults,
   seededRandom,
+  slowIntegration,
   tryReadManifest,
   writeEvalConfig,
 } from '../helpers/eval-runs';
@@ -58,25 +59,6 @@ const BATCH = 16;
 function positiveInt(text: string | undefined, fallback: number): number {
   const n = Number(text);
   return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-/** The example's integration, with an input encoder that busy-waits `spinMs` per sample. */
-function slowIntegration(spinMs: number): string {
-  return `import { defineIntegration } from 'evalens';
-import base from './digits.integration';
-
-function spin(): void {
-  const end = performance.now() + ${spinMs};
-  while (performance.now() < end);
-}
-
-export default defineIntegration({
-  ...base,
-  inputs: {
-    image: { ...base.inputs.image, encode: (index, subset) => (spin(), base.inputs.image.encode(index, subset)) },
-  },
-});
-`;
 }
 
 interface Round {

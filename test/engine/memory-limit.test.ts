@@ -63,7 +63,9 @@ async function evalensWatched(dir: string, args: string[]): Promise<{ code: numb
   const watch = setInterval(() => {
     for (const pid of childPids(cli.pid!)) {
       try {
-        peakKib = Math.max(peakKib, kibField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS'));
+        // A process that exited since the listing has no VmRSS line (NaN): skip it.
+        const kib = kibField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+        if (kib > 0) peakKib = Math.max(peakKib, kib);
       } catch {
         // The runner exited between the listing and the read.
       }

@@ -37,6 +37,28 @@ export function writeEvalConfig(dir: string, file: string, config: Record<string
   return full;
 }
 
+/**
+ * The example's integration (`digits.integration.ts` beside it) with an input encoder that
+ * busy-waits `spinMs` per sample, so a run lasts long enough to act on while it goes.
+ */
+export function slowIntegration(spinMs: number): string {
+  return `import { defineIntegration } from 'evalens';
+import base from './digits.integration';
+
+function spin(): void {
+  const end = performance.now() + ${spinMs};
+  while (performance.now() < end);
+}
+
+export default defineIntegration({
+  ...base,
+  inputs: {
+    image: { ...base.inputs.image, encode: (index, subset) => (spin(), base.inputs.image.encode(index, subset)) },
+  },
+});
+`;
+}
+
 /** The example's eval config, parsed, to derive variants from. */
 export function exampleConfig(): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(EXAMPLE_DIR, 'evalens.eval.json'), 'utf8')) as Record<string, unknown>;
