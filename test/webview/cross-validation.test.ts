@@ -60,6 +60,11 @@ test('the section shows the stored means, spreads, folds and pooled confusion ma
   // A cross-validation has no benchmarks, samples or analysis of its own to show.
   for (const tag of ['evalens-benchmark-summary', 'evalens-sample-table', 'evalens-insights', 'evalens-compare-section']) assert.equal(await page.locator(tag).count(), 0, tag);
   assert.equal(await page.locator('evalens-report-header h1').innerText(), report.run.name);
+  // Its header keeps what applies to a cross-validation: no overall score, throughput or gates, nothing to compare.
+  const cards = await page.locator('evalens-report-header .card .label').allInnerTexts();
+  assert.deepEqual(cards.map((c) => c.trim().toLowerCase()), ['duration', 'samples']);
+  assert.equal(await page.locator('evalens-report-header button[data-action="delete"]').count(), 1);
+  assert.equal(await page.locator('evalens-report-header button[data-action="compare"]').count(), 0);
   assert.deepEqual(view.console.filter((l) => l.startsWith('error') || l.startsWith('pageerror')), []);
   await view.close();
 });

@@ -63,6 +63,8 @@ export class ReportHeaderElement extends StateElement<ReportState> {
     const run = report.run;
     const gates = report.gates;
     const failedGates = gates.filter((g) => !g.passed);
+    // A cross-validation has no overall score, throughput or gates of its own: its section gives its figures.
+    const crossValidation = run.kind === 'cross-validation';
     return html`<header>
       <div class="title">
         <h1>${run.name}</h1>
@@ -72,22 +74,27 @@ export class ReportHeaderElement extends StateElement<ReportState> {
         <span class="mono">${run.runId}</span> · ${basename(run.model.path)} <span class="mono">${shortHash(run.model.hash)}</span> · started ${formatDateTime(run.createdAt)}
       </div>
       <div class="cards">
-        <div class="card"><div class="label muted">Overall score</div><div class="value" data-figure="overall">${formatScore(run.overallScore)}</div></div>
+        ${crossValidation ? nothing : html`<div class="card"><div class="label muted">Overall score</div><div class="value" data-figure="overall">${formatScore(run.overallScore)}</div></div>`}
         <div class="card"><div class="label muted">Duration</div><div class="value">${formatDuration(run.durationMs)}</div></div>
-        <div class="card"><div class="label muted">Throughput</div><div class="value">${formatRate(run.samplesPerSecond)}</div></div>
+        ${crossValidation ? nothing : html`<div class="card"><div class="label muted">Throughput</div><div class="value">${formatRate(run.samplesPerSecond)}</div></div>`}
         <div class="card"><div class="label muted">Samples</div><div class="value">${run.progress.done.toLocaleString('en-US')} / ${run.progress.total.toLocaleString('en-US')}</div></div>
-        <div class="card gates">
-          <div class="label muted">Quality gates</div>
-          <div class="value">
-            ${gates.length === 0
-              ? html`<span class="muted">none</span>`
-              : html`<span class="passed">${icon('pass')} ${run.gates.passed} passed</span> ${run.gates.failed > 0 ? html`<span class="failed">${icon('error')} ${run.gates.failed} failed</span>` : nothing}`}
-          </div>
-        </div>
+        ${crossValidation ? nothing : this.renderGates()}
       </div>
       ${failedGates.length > 0 ? html`<ul class="gate-list" aria-label="Failed quality gates">${failedGates.map((g) => html`<li>${g.benchmark}: ${g.message}</li>`)}</ul>` : nothing}
       ${this.renderError()} ${this.renderActions()}
     </header>`;
+  }
+
+  private renderGates() {
+    const { run, gates } = this.state.report!;
+    return html`<div class="card gates">
+      <div class="label muted">Quality gates</div>
+      <div class="value">
+        ${gates.length === 0
+          ? html`<span class="muted">none</span>`
+          : html`<span class="passed">${icon('pass')} ${run.gates.passed} passed</span> ${run.gates.failed > 0 ? html`<span class="failed">${icon('error')} ${run.gates.failed} failed</span>` : nothing}`}
+      </div>
+    </div>`;
   }
 
   private renderError() {

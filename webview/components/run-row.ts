@@ -17,7 +17,9 @@ export function rowActions(run: RunSummary, interactive: boolean): RunAction[] {
   if (run.progress.done > 0 || status === 'completed') actions.push('viewReport');
   if (status === 'failed' || status === 'cancelled' || status === 'interrupted' || status === 'queued') actions.push('resume');
   if (status === 'evaluating' || status === 'queued') actions.push('cancel');
-  if (status !== 'queued' && status !== 'evaluating') actions.push('export', 'compare');
+  if (status !== 'queued' && status !== 'evaluating') actions.push('export');
+  // A cross-validation scores a classifier it trained, not the run's model: nothing to pair with another run.
+  if (status !== 'queued' && status !== 'evaluating' && run.kind !== 'cross-validation') actions.push('compare');
   // An evaluation's model outputs, scored again by the integration as it is now (eval --reuse).
   if (status === 'completed' && run.kind === 'evaluation') actions.push('rescore');
   actions.push('reveal', 'copyId');
