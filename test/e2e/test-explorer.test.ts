@@ -111,6 +111,9 @@ async function testTree(wb: Workbench): Promise<Row[]> {
   for (let step = 0; step < 500; step++) {
     const focused = wb.page.locator('.test-explorer .monaco-list-row.focused');
     await focused.waitFor({ timeout: 5_000 });
+    // A script's row always has components, but shows no twistie (no aria-expanded) for a moment
+    // after a run refreshes it: wait for it, or the walk would pass over the script's tree.
+    if ((await focused.getAttribute('aria-level')) === '1') await focused.and(wb.page.locator('[aria-expanded]')).waitFor({ timeout: 10_000 });
     if ((await focused.getAttribute('aria-expanded')) === 'false') {
       // The twistie, not the right arrow key: the tree ignores the key for a row a run just filled.
       await focused.locator('.monaco-tl-twistie').click();
