@@ -103,8 +103,16 @@ async function testTree(wb: Workbench): Promise<Row[]> {
   await showTesting(wb);
   const list = wb.page.locator('.test-explorer .monaco-list').first();
   await list.waitFor({ timeout: 20_000 });
-  await list.focus();
-  await wb.page.keyboard.press('Home');
+  // Home moves to the first row only while the tree has the keyboard: a run's end can hand it
+  // to the editor a moment after the tree was focused, so focus again until the first row is.
+  const first = wb.page.locator('.test-explorer .monaco-list-row.focused[data-index="0"]');
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await list.focus();
+    await wb.page.keyboard.press('Home');
+    if ((await first.count()) > 0) break;
+    await wb.page.waitForTimeout(500);
+  }
+  await first.waitFor({ timeout: 5_000 });
   const rows: Row[] = [];
   const stack: string[] = [];
   let previous = '';
